@@ -1,0 +1,81 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// DuckDB's C library: fetched into .duckdb/ by scripts/setup-duckdb.sh (run by `make`), or an
+// official release named by DUCKDB_LIB_DIR and DUCKDB_INCLUDE_DIR. The PyPI build leaves Python
+// symbols undefined, so it is linked with libpython3.11; an official libduckdb.so is not.
+let environment = Context.environment
+let fetchedDuckDB = "\(Context.packageDirectory)/.duckdb"
+let duckDBIncludeDirectory = environment["DUCKDB_INCLUDE_DIR"] ?? "\(fetchedDuckDB)/include"
+let duckDBLibraryDirectory = environment["DUCKDB_LIB_DIR"] ?? "\(fetchedDuckDB)/lib"
+let duckDBNeedsPython = environment["DUCKDB_LIB_DIR"] == nil
+
+let duckDBCompilerFlags = ["-Xcc", "-I\(duckDBIncludeDirectory)"]
+// The rpath lets built binaries find libduckdb.so without LD_LIBRARY_PATH.
+let duckDBLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(["-L\(duckDBLibraryDirectory)", "-Xlinker", "-rpath", "-Xlinker", duckDBLibraryDirectory]),
+    .linkedLibrary("duckdb"),
+] + (duckDBNeedsPython ? [.linkedLibrary("python3.11")] : [])
+
+/// Settings every Tradewatch target shares: Swift 6 mode (set below), no warnings, explicit `any`.
+let sharedSwiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
+    // Lets modules that import DuckDB (and tests using @testable) find DuckDB's header.
+    .unsafeFlags(duckDBCompilerFlags),
+]
+
+let package = Package(
+    name: "Tradewatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tradewatch", targets: ["tradewatch"]),
+        .executable(name: "duckdb-benchmark", targets: ["DuckDBBenchmark"]),
+        .library(name: "DuckDB", targets: ["DuckDB"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CDuckDB", path: "Sources/CDuckDB"),
+        .target(
+            name: "DuckDB",
+            dependencies: ["CDuckDB"],
+            swiftSettings: sharedSwiftSettings,
+            linkerSettings: duckDBLinkerSettings
+        ),
+        .target(name: "TradewatchCore", swiftSettings: sharedSwiftSettings),
+        .executableTarget(
+            name: "tradewatch",
+            dependencies: [
+                "DuckDB",
+                "TradewatchCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        // The baseline the wrapper is measured against: the same append loop written in C.
+        .target(
+            name: "CAppenderBaseline",
+            cSettings: [.unsafeFlags(["-I\(duckDBIncludeDirectory)", "-O2"])],
+            linkerSettings: duckDBLinkerSettings
+        ),
+        .executableTarget(
+            name: "DuckDBBenchmark",
+            dependencies: ["DuckDB", "CAppenderBaseline"],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "DuckDBTests",
+            dependencies: ["DuckDB"],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "TradewatchCoreTests",
+            dependencies: ["TradewatchCore"],
+            swiftSettings: sharedSwiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,71 @@
+internal import CDuckDB
+
+/// An open DuckDB database: a file, or memory only.
+///
+/// Thread safety: a `Database` may be shared freely between threads and tasks; DuckDB guards it.
+/// Open one per file per process and make as many ``Connection``s from it as needed: a second
+/// process cannot open the same file for writing.
+public final class Database: @unchecked Sendable {
+    /// Where the database lives.
+    public enum Location: Sendable, Equatable {
+        case memory
+        case file(String)
+    }
+
+    public let location: Location
+    let handle: duckdb_database
+
+    /// Opens (creating if needed) a database.
+    ///
+    /// - Throws: ``DuckDBError`` naming the path and DuckDB's reason: a folder that does not
+    ///   exist, a file that is not a DuckDB database (left untouched), a file locked by another
+    ///   process, an invalid setting.
+    public init(_ location: Location, configuration: Configuration = Configuration()) throws {
+        self.location = location
+        var config: duckdb_config?
+        guard duckdb_create_config(&config) == DuckDBSuccess, let config else {
+            throw DuckDBError(operation: .configure, kind: .outOfMemory, message: "could not create a configuration")
+        }
+        var ownedConfig: duckdb_config? = config
+        defer { duckdb_destroy_config(&ownedConfig) }
+        for (name, value) in configuration.settings where duckdb_set_config(config, name, value) != DuckDBSuccess {
+            throw DuckDBError(
+                operation: .configure, kind: .invalidArgument,
+                message: "invalid setting \(name)=\(value): DuckDB has no such option or refuses the value")
+        }
+
+        let path: String? = switch location {
+        case .memory: nil
+        case .file(let path): path
+        }
+        var database: duckdb_database?
+        var error: UnsafeMutablePointer<CChar>?
+        let state = duckdb_open_ext(path, &database, config, &error)
+        defer { if let error { duckdb_free(error) } }
+        guard state == DuckDBSuccess, let database else {
+            if database != nil { duckdb_close(&database) }
+            var failure = DuckDBError.fromC(.open, error)
+            failure.message = "cannot open \(path.map { "database file \($0)" } ?? "in-memory database"): \(failure.message)"
+            throw failure
+        }
+        self.handle = database
+    }
+
+    /// Opens a database file at `path`.
+    public convenience init(path: String, configuration: Configuration = Configuration()) throws {
+        try self.init(.file(path), configuration: configuration)
+    }
+
+    deinit {
+        var database: duckdb_database? = handle
+        duckdb_close(&database)
+    }
+
+    /// Makes a new connection. Connections are independent: each has its own transaction.
+    public func connect() throws -> Connection {
+        try Connection(database: self)
+    }
+
+    /// The version of the DuckDB library in use, such as `v2.0.1`.
+    public static var libraryVersion: String { String(cString: duckdb_library_version()) }
+}

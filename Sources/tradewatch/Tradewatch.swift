@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Tradewatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tradewatch",
+        abstract: "Observability server for algorithmic-trading systems.",
+        version: "0.1.0",
+        subcommands: [CheckCommand.self]
+    )
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds everything (tests included) once, refuses any compiler warning in the project's own
+# code, then runs the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+echo "== building (debug, with tests)"
+swift build --build-tests 2>&1 | tee "$log"
+if grep -E "^$(pwd)/(Sources|Tests)/.*: warning:" "$log"; then
+    echo "error: the build has warnings in the project's own code (listed above)" >&2
+    exit 1
+fi
+
+echo "== running tests"
+swift test --skip-build --parallel --num-workers 2 2>&1
