@@ -36,9 +36,11 @@ public final class Appender: @unchecked Sendable {
     /// Number of columns each row must have.
     public var columnCount: Int { Int(duckdb_appender_column_count(handle)) }
 
+    /// Throws when the C call failed, or when the appender was closed (DuckDB accepts values
+    /// into an appender whose close failed, and would silently drop them).
     @inline(__always)
     private func check(_ state: duckdb_state) throws {
-        if state != DuckDBSuccess { throw currentError() }
+        if state != DuckDBSuccess || isClosed { throw currentError() }
     }
 
     private func currentError() -> DuckDBError {

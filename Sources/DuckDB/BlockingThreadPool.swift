@@ -23,10 +23,21 @@ public final class BlockingThreadPool: Sendable {
         self.name = name
         self.threadCount = max(1, threads)
         for index in 0..<threadCount {
-            let thread = Thread { [self] in self.work() }
+            let thread = Thread { [self] in
+                Thread.current.threadDictionary[Self.poolNameKey] = name
+                self.work()
+            }
             thread.name = "\(name)-\(index)"
             thread.start()
         }
+    }
+
+    private static let poolNameKey = "tradewatch.blocking-thread-pool"
+
+    /// The name of the pool whose thread is running the caller, or `nil` on any other thread
+    /// (Swift's cooperative pool included). Lets code assert where blocking work runs.
+    public static var currentPoolName: String? {
+        Thread.current.threadDictionary[poolNameKey] as? String
     }
 
     /// Runs `body` on one of the pool's threads and returns its result.

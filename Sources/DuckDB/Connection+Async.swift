@@ -1,3 +1,5 @@
+import Synchronization
+
 extension Connection {
     /// Runs `body` with this connection on `pool`, off Swift's cooperative pool.
     ///
@@ -7,22 +9,32 @@ extension Connection {
         on pool: BlockingThreadPool, timeout: Duration? = nil, _ body: @escaping @Sendable (Connection) throws -> T
     ) async throws -> T {
         guard let timeout else {
+            let cancellation = Cancellation()
             return try await withTaskCancellationHandler {
-                try await pool.run { try body(self) }
+                try await pool.run {
+                    try cancellation.running { try body(self) }
+                }
             } onCancel: {
-                self.interrupt()
+                cancellation.cancel(self)
             }
         }
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await self.run(on: pool, body) }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                self.interrupt()
                 return nil
             }
-            defer { group.cancelAll() }
-            while let value = try await group.next() {
-                if let value { return value }
+            // Whichever ends first; when the timer does, cancelling the statement interrupts it.
+            let first = try await group.next()
+            group.cancelAll()
+            if let first, let value = first { return value }
+            do {
+                while let next = try await group.next() {
+                    if let value = next { return value }  // finished just as the timer fired
+                }
+            } catch var error as DuckDBError where error.isInterrupted {
+                error.message = "timed out after \(timeout): \(error.message)"
+                throw error
             }
             preconditionFailure("the statement task always yields a value or throws")
         }
@@ -86,6 +98,46 @@ public struct ChunkStream: AsyncSequence, Sendable {
                 finished = true
             }
             return chunk
+        }
+    }
+}
+
+/// Turns task cancellation into `duckdb_interrupt`, closing the race DuckDB leaves open: an
+/// interrupt that arrives before the statement starts is forgotten when it starts. So a job
+/// cancelled before it runs never starts, and one cancelled while running is interrupted again
+/// every 20 ms until it returns.
+private final class Cancellation: Sendable {
+    private struct State {
+        var isCancelled = false
+        var isRunning = false
+    }
+
+    private let state = Mutex(State())
+
+    func running<T>(_ body: () throws -> T) throws -> T {
+        let cancelled = state.withLock { state in
+            state.isRunning = !state.isCancelled
+            return state.isCancelled
+        }
+        if cancelled {
+            throw DuckDBError(operation: .execute, kind: .interrupted, message: "cancelled before the statement started")
+        }
+        defer { state.withLock { $0.isRunning = false } }
+        return try body()
+    }
+
+    func cancel(_ connection: Connection) {
+        let running = state.withLock { state in
+            state.isCancelled = true
+            return state.isRunning
+        }
+        guard running else { return }
+        connection.interrupt()
+        Task.detached { [self] in
+            while state.withLock({ $0.isRunning }) {
+                try? await Task.sleep(for: .milliseconds(20))
+                if state.withLock({ $0.isRunning }) { connection.interrupt() }
+            }
         }
     }
 }

@@ -67,15 +67,14 @@ extension DuckDBError.Kind {
 
     /// Classifies an error known only by its text (open errors come without a type).
     init(message: String) {
-        if message.hasPrefix("IO Error") {
-            self = .io
-        } else if message.hasPrefix("Permission Error") {
-            self = .permission
-        } else if message.hasPrefix("INTERRUPT") || message.contains("Interrupted") {
-            self = .interrupted
-        } else {
-            self = .other(code: -1)
-        }
+        let prefixes: [(String, Self)] = [
+            ("IO Error", .io), ("Permission Error", .permission), ("INTERRUPT", .interrupted),
+            ("Parser Error", .syntax), ("Syntax Error", .syntax), ("Catalog Error", .catalog),
+            ("Binder Error", .catalog), ("Constraint Error", .constraint), ("Conversion Error", .conversion),
+            ("Out of Range Error", .conversion), ("Invalid Input Error", .invalidArgument),
+            ("Out of Memory Error", .outOfMemory), ("Mismatch Type Error", .typeMismatch),
+        ]
+        self = prefixes.first { message.hasPrefix($0.0) }?.1 ?? .other(code: -1)
     }
 }
 
