@@ -78,7 +78,11 @@ import Testing
         let constraint = try #require(throws: DuckDBError.self) { try strict.close() }
         #expect(constraint.message.contains("NOT NULL"))
         #expect(try connection.scalar("SELECT count(*) FROM t") == .int64(0))
-        #expect(throws: DuckDBError.self) { try strict.append(Int32(2)) }
+        #expect(throws: DuckDBError.self) {
+            try strict.append(Int32(2))
+            try strict.append("y")
+            try strict.endRow()
+        }
     }
 
     @Test func missingFolderGivesAClearErrorNamingThePath() throws {
