@@ -8,7 +8,8 @@ let environment = Context.environment
 let fetchedDuckDB = "\(Context.packageDirectory)/.duckdb"
 let duckDBIncludeDirectory = environment["DUCKDB_INCLUDE_DIR"] ?? "\(fetchedDuckDB)/include"
 let duckDBLibraryDirectory = environment["DUCKDB_LIB_DIR"] ?? "\(fetchedDuckDB)/lib"
-let duckDBNeedsPython = environment["DUCKDB_LIB_DIR"] == nil
+// DUCKDB_LINK_PYTHON=1 also links libpython3.11 for a library of your own taken from the wheel.
+let duckDBNeedsPython = environment["DUCKDB_LINK_PYTHON"].map { $0 == "1" } ?? (environment["DUCKDB_LIB_DIR"] == nil)
 
 let duckDBCompilerFlags = ["-Xcc", "-I\(duckDBIncludeDirectory)"]
 // The rpath lets built binaries find libduckdb.so without LD_LIBRARY_PATH.
