@@ -13,10 +13,10 @@ build: setup
 release: setup
 	$(SWIFT) build -c release
 
-# Starts Tradewatch. Until the server lands this runs the CLI's DuckDB self-check.
+# Starts the server on 127.0.0.1:8080 with ./data (Ctrl-C stops it cleanly). ARGS adds options.
 run: setup
 	$(SWIFT) build --product tradewatch
-	$$($(SWIFT) build --show-bin-path)/tradewatch check
+	$$($(SWIFT) build --show-bin-path)/tradewatch serve $(ARGS)
 
 test: setup
 	./scripts/test.sh

@@ -37,6 +37,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CDuckDB", path: "Sources/CDuckDB"),
@@ -47,12 +51,38 @@ let package = Package(
             linkerSettings: duckDBLinkerSettings
         ),
         .target(name: "TradewatchCore", swiftSettings: sharedSwiftSettings),
+        .target(
+            name: "TradewatchStorage",
+            dependencies: [
+                "DuckDB",
+                "TradewatchCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .target(
+            name: "TradewatchServer",
+            dependencies: [
+                "TradewatchCore",
+                "TradewatchStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
         .executableTarget(
             name: "tradewatch",
             dependencies: [
                 "DuckDB",
                 "TradewatchCore",
+                "TradewatchStorage",
+                "TradewatchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: sharedSwiftSettings
         ),
@@ -70,6 +100,20 @@ let package = Package(
         .testTarget(
             name: "DuckDBTests",
             dependencies: ["DuckDB"],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "TradewatchStorageTests",
+            dependencies: ["TradewatchStorage", "DuckDB", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "TradewatchServerTests",
+            dependencies: [
+                "TradewatchServer", "TradewatchStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(

@@ -1,45 +1,42 @@
 import ArgumentParser
 import DuckDB
 import Foundation
+import TradewatchStorage
 
-/// `tradewatch check`: proves the embedded DuckDB works where the server will keep its data.
+/// `tradewatch check`: opens both stores read-only and verifies them.
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Open the analytics database in the data directory, write and read it back, and report."
+        abstract: "Verify the databases in the data directory without changing them.",
+        discussion: """
+            Opens analytics.duckdb and operational.sqlite read-only, checks their schema versions,
+            runs SQLite's integrity check and scans every DuckDB table, prints a summary and exits
+            non-zero on any problem. A running server holds DuckDB's lock: stop it first.
+            """
     )
 
-    @Option(name: .long, help: "Folder for Tradewatch's databases (env: TRADEWATCH_DATA_DIR).")
-    var dataDir: String = ProcessInfo.processInfo.environment["TRADEWATCH_DATA_DIR"] ?? "./data"
+    @Option(help: "Folder holding the databases (env: TRADEWATCH_DATA_DIR; default: ./data).")
+    var dataDir: String?
 
     func run() async throws {
-        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let path = URL(fileURLWithPath: dataDir).appendingPathComponent("check.duckdb").path
-        print("DuckDB \(Database.libraryVersion); database \(path)")
+        let dataDirectory = EnvironmentDefault().string(dataDir, "TRADEWATCH_DATA_DIR", default: "./data")
+        let stores = try Stores(dataDirectory: dataDirectory, analyticsConfiguration: .init(readOnly: true))
+        defer { stores.analytics.close() }
+        print("data directory \(stores.dataDirectory)")
 
-        let pool = BlockingThreadPool(name: "check", threads: 1)
-        defer { pool.shutdown() }
-        let database = try Database(path: path)
-        let connection = try database.connect()
-        let rows = 100_000
-        let started = ContinuousClock.now
-        let (count, sum) = try await connection.run(on: pool) { connection in
-            try connection.execute("CREATE OR REPLACE TABLE check_rows (ts TIMESTAMP, value DOUBLE)")
-            let appender = try connection.appender(table: "check_rows")
-            for index in 0..<rows {
-                try appender.append(Timestamp(microsecondsSinceEpoch: Int64(index)))
-                try appender.append(Double(index))
-                try appender.endRow()
-            }
-            try appender.close()
-            let result = try connection.query("SELECT count(*), sum(value) FROM check_rows")
-            guard let chunk = try result.nextChunk() else { throw ValidationError("the check query returned no rows") }
-            return (try chunk.column(0, as: Int64.self)[0] ?? 0, try chunk.column(1, as: Double.self)[0] ?? 0)
+        let version = try await stores.analytics.schemaVersion()
+        print("analytics  \(stores.analytics.path): DuckDB \(Database.libraryVersion), schema version \(version), \(stores.analytics.sizeBytes) bytes")
+        for (table, rows) in try await stores.analytics.scanAllTables() {
+            print("  \(table.padding(toLength: 12, withPad: " ", startingAt: 0)) \(rows) rows scanned")
         }
-        let expectedSum = Double(rows - 1) * Double(rows) / 2
-        guard count == rows, sum == expectedSum else {
-            throw ValidationError("read back \(count) rows summing to \(sum); expected \(rows) rows summing to \(expectedSum)")
+
+        let integrity = try await stores.operational.integrityCheck()
+        let migrations = try await stores.operational.appliedMigrations()
+        print("operational \(stores.operational.path ?? ""): SQLite \(try await stores.operational.sqliteVersion()), migrations \(migrations.count) (latest \(migrations.last ?? "none")), \(stores.operational.sizeBytes) bytes, \(try await stores.operational.countOrders()) orders")
+        guard integrity == ["ok"] else {
+            throw FatalError("operational database integrity check failed: \(integrity.joined(separator: "; "))")
         }
-        print("wrote and read back \(count) rows in \(ContinuousClock.now - started): OK")
+        print("  integrity_check: ok")
+        print("check passed")
     }
 }

@@ -1,0 +1,22 @@
+public import TradewatchStorage
+
+/// Everything `tradewatch serve` can be told. Defaults suit a developer's machine.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port (the one chosen is printed).
+    public var port: Int
+    public var dataDirectory: String
+    public var analytics: AnalyticsStore.Configuration
+    public var checkpointInterval: Duration
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
+        analytics: AnalyticsStore.Configuration = .init(), checkpointInterval: Duration = .seconds(60)
+    ) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.analytics = analytics
+        self.checkpointInterval = checkpointInterval
+    }
+}

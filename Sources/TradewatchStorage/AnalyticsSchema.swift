@@ -1,0 +1,49 @@
+/// The DuckDB schema, as numbered migrations. A shipped migration is never edited: change the
+/// schema by appending a new one.
+///
+/// Type choices: timestamps are `TIMESTAMP_NS` (ingest keeps nanoseconds end to end); prices and
+/// quantities `DOUBLE`; labels and attributes `JSON` (text, so unknown tags are kept, never
+/// dropped). Low-cardinality strings (symbol, venue, side, level, strategy) stay `VARCHAR`:
+/// DuckDB dictionary-compresses them on disk by itself, while an `ENUM` would refuse a new venue
+/// and force the appender off its fast path. No index besides the candles key: DuckDB's zone maps
+/// (min/max per row group) already skip row groups outside a time range.
+enum AnalyticsSchema {
+    struct Migration {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "create tables", sql: """
+            CREATE TABLE metrics (
+                ts TIMESTAMP_NS NOT NULL, name VARCHAR NOT NULL, symbol VARCHAR, value DOUBLE NOT NULL, labels JSON);
+            CREATE TABLE trades (
+                ts TIMESTAMP_NS NOT NULL, symbol VARCHAR NOT NULL, venue VARCHAR, price DOUBLE NOT NULL,
+                qty DOUBLE NOT NULL, side VARCHAR, trade_id VARCHAR, labels JSON);
+            CREATE TABLE quotes (
+                ts TIMESTAMP_NS NOT NULL, symbol VARCHAR NOT NULL, venue VARCHAR, bid DOUBLE, ask DOUBLE,
+                bid_size DOUBLE, ask_size DOUBLE, labels JSON);
+            CREATE TABLE candles (
+                ts TIMESTAMP_NS NOT NULL, symbol VARCHAR NOT NULL, "interval" VARCHAR NOT NULL,
+                open DOUBLE NOT NULL, high DOUBLE NOT NULL, low DOUBLE NOT NULL, close DOUBLE NOT NULL,
+                volume DOUBLE NOT NULL, PRIMARY KEY (symbol, "interval", ts));
+            CREATE TABLE executions (
+                ts TIMESTAMP_NS NOT NULL, order_id VARCHAR NOT NULL, strategy VARCHAR, symbol VARCHAR NOT NULL,
+                side VARCHAR, qty DOUBLE NOT NULL, price DOUBLE NOT NULL, fee DOUBLE, venue VARCHAR,
+                latency_us BIGINT, correlation_id VARCHAR, labels JSON);
+            CREATE TABLE performance (
+                ts TIMESTAMP_NS NOT NULL, strategy VARCHAR NOT NULL, pnl DOUBLE, realized_pnl DOUBLE,
+                unrealized_pnl DOUBLE, position DOUBLE, exposure DOUBLE, drawdown DOUBLE, labels JSON);
+            CREATE TABLE logs (
+                ts TIMESTAMP_NS NOT NULL, level VARCHAR NOT NULL, service VARCHAR, message VARCHAR NOT NULL,
+                correlation_id VARCHAR, attributes JSON);
+            CREATE TABLE tradewatch_probe (id INTEGER PRIMARY KEY, checked_at TIMESTAMP);
+            """),
+    ]
+
+    /// Tables holding data, in the order `check` scans them.
+    static let dataTables = ["metrics", "trades", "quotes", "candles", "executions", "performance", "logs"]
+
+    static var latestVersion: Int { migrations.last?.version ?? 0 }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+extension AnalyticsStore {
+    /// How the analytics database is opened. Defaults suit a server on a small machine.
+    public struct Configuration: Sendable {
+        /// DuckDB worker threads per query. Default (`nil`): the number of cores.
+        public var threads: Int
+        /// DuckDB's memory limit (`"512MB"`, `"2GB"`). The default keeps the whole process well
+        /// inside 1 GiB.
+        public var memoryLimit: String
+        /// Read connections (and threads serving them). Default: the number of cores.
+        public var readConnections: Int
+        /// Where DuckDB spills what does not fit in memory. Default: `tmp/` under the data directory.
+        public var tempDirectory: String?
+        /// Open read-only (for `tradewatch check`): no migration, no writes.
+        public var readOnly: Bool
+
+        public init(
+            threads: Int? = nil,
+            memoryLimit: String = "512MB",
+            readConnections: Int? = nil,
+            tempDirectory: String? = nil,
+            readOnly: Bool = false
+        ) {
+            self.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+            self.memoryLimit = memoryLimit
+            self.readConnections = readConnections ?? ProcessInfo.processInfo.activeProcessorCount
+            self.tempDirectory = tempDirectory
+            self.readOnly = readOnly
+        }
+    }
+}

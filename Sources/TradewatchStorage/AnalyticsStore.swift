@@ -1,0 +1,159 @@
+public import DuckDB
+import Foundation
+import Synchronization
+import TradewatchCore
+
+/// The analytics database: trading data in DuckDB, one writer and a pool of readers.
+///
+/// Writes run one at a time, in submission order, on the writer's own thread; reads run on a
+/// pool of threads, each with its own connection, so a long query never holds up ingestion. No
+/// DuckDB call runs on Swift's cooperative pool. Thread safety: fully `Sendable`.
+public final class AnalyticsStore: Sendable {
+    public let path: String
+    public let configuration: Configuration
+    let database: Database
+    private let writer: Connection
+    private let writerThread: BlockingThreadPool
+    private let readerThreads: BlockingThreadPool
+    private let idleReaders: Mutex<[Connection]>
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// Blocks while opening; call it at startup, not from a request.
+    /// - Throws: ``StoreError`` naming the file and the reason: not a DuckDB file, truncated,
+    ///   locked by another process, newer schema than this build. The file is never rewritten.
+    public init(path: String, configuration: Configuration = Configuration()) throws {
+        self.path = path
+        self.configuration = configuration
+        do {
+            let database = try Database(
+                path: path,
+                configuration: .init(
+                    threads: configuration.threads, memoryLimit: configuration.memoryLimit,
+                    tempDirectory: configuration.tempDirectory,
+                    accessMode: configuration.readOnly ? .readOnly : .automatic))
+            self.database = database
+            writer = try database.connect()
+            idleReaders = Mutex(try (0..<max(1, configuration.readConnections)).map { _ in try database.connect() })
+        } catch let error as DuckDBError {
+            throw Self.openError(path: path, error)
+        }
+        writerThread = BlockingThreadPool(name: "duckdb-writer", threads: 1)
+        readerThreads = BlockingThreadPool(name: "duckdb-reader", threads: max(1, configuration.readConnections))
+        do {
+            if configuration.readOnly {
+                let version = try Self.schemaVersion(writer)
+                guard version == AnalyticsSchema.latestVersion else {
+                    throw StoreError(
+                        "analytics database \(path) has schema version \(version); this Tradewatch expects \(AnalyticsSchema.latestVersion)")
+                }
+            } else {
+                try Self.migrate(writer, path: path)
+            }
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    private static func openError(path: String, _ error: DuckDBError) -> StoreError {
+        if error.message.contains("Could not set lock") || error.message.contains("Conflicting lock") {
+            return StoreError(
+                "analytics database \(path) is in use by another process (is another tradewatch serve running on this data directory?): \(error.message)")
+        }
+        return StoreError("cannot open analytics database \(path): \(error.message)")
+    }
+
+    /// Runs `body` with the writer connection, after every write submitted before it.
+    @discardableResult
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await writer.run(on: writerThread, body)
+    }
+
+    /// Runs `body` with a read connection of its own. `timeout` interrupts a query that runs longer.
+    @discardableResult
+    public func read<T: Sendable>(
+        timeout: Duration? = nil, _ body: @escaping @Sendable (Connection) throws -> T
+    ) async throws -> T {
+        // The pool has one thread per reader connection, so a running job always finds one idle.
+        let connection = try idleReaders.withLock { readers in
+            guard let connection = readers.popLast() else {
+                throw StoreError("no idle read connection (more concurrent reads than reader threads)")
+            }
+            return connection
+        }
+        defer { idleReaders.withLock { $0.append(connection) } }
+        return try await connection.run(on: readerThreads, timeout: timeout, body)
+    }
+
+    /// The schema version recorded in the database.
+    public func schemaVersion() async throws -> Int {
+        try await write { try Self.schemaVersion($0) }
+    }
+
+    /// Writes the write-ahead log into the database file.
+    public func checkpoint() async throws {
+        try await write { try $0.execute("CHECKPOINT") }
+    }
+
+    /// Proves the database takes writes: replaces one row of the probe table.
+    public func probeWrite() async throws {
+        try await write { try $0.execute("INSERT OR REPLACE INTO tradewatch_probe VALUES (1, now())") }
+    }
+
+    /// Scans every data table in full; returns each table's row count.
+    public func scanAllTables() async throws -> [(table: String, rows: Int)] {
+        try await read { connection in
+            try AnalyticsSchema.dataTables.map { table in
+                var rows = 0
+                let result = try connection.query("SELECT * FROM \(table)")
+                while let chunk = try result.nextChunk() { rows += chunk.count }
+                return (table, rows)
+            }
+        }
+    }
+
+    /// Size of the database file and its write-ahead log, in bytes.
+    public var sizeBytes: Int {
+        [path, path + ".wal"].reduce(0) { total, file in
+            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
+        }
+    }
+
+    /// Stops the threads. Connections and the database close when the store is released.
+    public func close() {
+        writerThread.shutdown()
+        readerThreads.shutdown()
+    }
+
+    static func schemaVersion(_ connection: Connection) throws -> Int {
+        let exists = try connection.query(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'tradewatch_migrations'"
+        ).rows()
+        guard exists.first?.first != .int64(0) else { return 0 }
+        let rows = try connection.query("SELECT coalesce(max(version), 0) FROM tradewatch_migrations").rows()
+        guard case .int32(let version) = rows.first?.first else { return 0 }
+        return Int(version)
+    }
+
+    private static func migrate(_ connection: Connection, path: String) throws {
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS tradewatch_migrations (
+                version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)
+            """)
+        let current = try schemaVersion(connection)
+        guard current <= AnalyticsSchema.latestVersion else {
+            throw StoreError(
+                "analytics database \(path) has schema version \(current), newer than this Tradewatch knows (\(AnalyticsSchema.latestVersion)); upgrade Tradewatch")
+        }
+        for migration in AnalyticsSchema.migrations where migration.version > current {
+            try connection.transaction {
+                try connection.execute(migration.sql)
+                try connection.query(
+                    "INSERT INTO tradewatch_migrations VALUES (?, ?, now())",
+                    [.int32(Int32(migration.version)), .string(migration.name)]
+                ).forEachChunk { _ in }
+            }
+        }
+    }
+}

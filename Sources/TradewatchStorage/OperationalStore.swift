@@ -1,0 +1,115 @@
+import Foundation
+public import GRDB
+
+/// Operational state in SQLite: API keys, alerts, retention policies, the archive manifest, and
+/// the current state of orders. Production uses a WAL `DatabasePool`; tests may pass an in-memory
+/// `DatabaseQueue`. Thread safety: `Sendable`; GRDB serializes writes and runs reads concurrently.
+public struct OperationalStore: Sendable {
+    private let writer: any DatabaseWriter
+    /// The file, or `nil` for an in-memory store.
+    public let path: String?
+
+    /// Opens (creating if needed) the SQLite file at `path` and migrates it.
+    ///
+    /// - Throws: ``StoreError`` naming the file when it is not an SQLite database, is damaged,
+    ///   or has migrations this build does not know. The file is never rewritten to "repair" it.
+    public init(path: String, readOnly: Bool = false) throws {
+        var configuration = Configuration()
+        configuration.readonly = readOnly
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -65536")  // 64 MiB
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+        }
+        do {
+            if readOnly, !FileManager.default.fileExists(atPath: path) {
+                throw StoreError("operational database \(path) does not exist")
+            }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try self.init(writer: pool, path: path, migrate: !readOnly)
+        } catch let error as DatabaseError {
+            throw StoreError("cannot open operational database \(path): \(error.message ?? "\(error)")")
+        }
+    }
+
+    /// A store over any GRDB writer (an in-memory `DatabaseQueue` in tests).
+    public init(writer: any DatabaseWriter, path: String? = nil, migrate: Bool = true) throws {
+        self.writer = writer
+        self.path = path
+        let migrator = Self.migrator
+        let (applied, known) = try writer.read { db in
+            (try migrator.appliedIdentifiers(db), Set(migrator.migrations))
+        }
+        let unknown = applied.subtracting(known)
+        guard unknown.isEmpty else {
+            throw StoreError(
+                "operational database \(path ?? "(memory)") has migrations this Tradewatch does not know: \(unknown.sorted().joined(separator: ", ")); upgrade Tradewatch")
+        }
+        if migrate {
+            try migrator.migrate(writer)
+        } else if applied != known {
+            throw StoreError(
+                "operational database \(path ?? "(memory)") is at schema \(applied.count) of \(known.count) migrations")
+        }
+    }
+
+    /// Identifiers of the migrations applied, oldest first.
+    public func appliedMigrations() async throws -> [String] {
+        try await writer.read { db in try Self.migrator.appliedMigrations(db) }
+    }
+
+    public var latestMigration: String { Self.migrator.migrations.last ?? "" }
+
+    /// SQLite's own consistency check; `["ok"]` when the file is sound.
+    public func integrityCheck() async throws -> [String] {
+        try await writer.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    /// Proves the database takes writes.
+    public func probeWrite() async throws {
+        try await writer.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO probe (id, checked_at) VALUES (1, ?)", arguments: [Date()])
+        }
+    }
+
+    public func sqliteVersion() async throws -> String {
+        try await writer.read { db in try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? "?" }
+    }
+
+    /// Inserts the order or replaces its stored state.
+    public func upsertOrder(_ order: OrderRecord) async throws {
+        try await writer.write { db in try order.upsert(db) }
+    }
+
+    public func order(id: String) async throws -> OrderRecord? {
+        try await writer.read { db in try OrderRecord.fetchOne(db, key: id) }
+    }
+
+    public func orders(strategy: String) async throws -> [OrderRecord] {
+        try await writer.read { db in
+            try OrderRecord.filter(Column("strategy") == strategy).order(Column("updated_at")).fetchAll(db)
+        }
+    }
+
+    public func countOrders() async throws -> Int {
+        try await writer.read { db in try OrderRecord.fetchCount(db) }
+    }
+
+    /// Size of the file with its WAL and shared-memory files, in bytes.
+    public var sizeBytes: Int {
+        guard let path else { return 0 }
+        return [path, path + "-wal", path + "-shm"].reduce(0) { total, file in
+            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
+        }
+    }
+
+    /// Checkpoints the WAL into the main file and closes the connections.
+    public func close() throws {
+        if let pool = writer as? DatabasePool {
+            _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            try pool.close()
+        }
+    }
+}

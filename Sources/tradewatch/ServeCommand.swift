@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import TradewatchServer
+import TradewatchStorage
+
+/// `tradewatch serve`: the long-running server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Tradewatch server.",
+        discussion: """
+            Every option can also be set by the environment variable named in its help; the command
+            line wins. SIGINT or SIGTERM stops the server gracefully: it stops accepting, finishes
+            requests in flight, checkpoints both databases and closes them.
+            """
+    )
+
+    @Option(help: "Address to listen on (env: TRADEWATCH_HOST; default: 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on, 0 for any free port (env: TRADEWATCH_PORT; default: 8080).")
+    var port: Int?
+
+    @Option(help: "Folder holding analytics.duckdb and operational.sqlite (env: TRADEWATCH_DATA_DIR; default: ./data).")
+    var dataDir: String?
+
+    @Option(help: "DuckDB threads per query (env: TRADEWATCH_DUCKDB_THREADS; default: number of cores).")
+    var duckdbThreads: Int?
+
+    @Option(help: "DuckDB memory limit, e.g. 512MB or 2GB (env: TRADEWATCH_DUCKDB_MEMORY_LIMIT; default: 512MB).")
+    var duckdbMemoryLimit: String?
+
+    @Option(help: "DuckDB read connections (env: TRADEWATCH_READ_CONNECTIONS; default: number of cores).")
+    var readConnections: Int?
+
+    @Option(help: "Seconds between DuckDB checkpoints (env: TRADEWATCH_CHECKPOINT_INTERVAL; default: 60).")
+    var checkpointInterval: Int?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env: TRADEWATCH_LOG_LEVEL; default: info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let env = EnvironmentDefault()
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let levelName = env.string(logLevel, "TRADEWATCH_LOG_LEVEL", default: "info")
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw ValidationError("log level \(levelName) is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        let configuration = ServerConfiguration(
+            host: env.string(host, "TRADEWATCH_HOST", default: "127.0.0.1"),
+            port: try env.integer(port, "TRADEWATCH_PORT", default: 8080, range: 0...65535),
+            dataDirectory: env.string(dataDir, "TRADEWATCH_DATA_DIR", default: "./data"),
+            analytics: .init(
+                threads: try env.integer(duckdbThreads, "TRADEWATCH_DUCKDB_THREADS", default: cores, range: 1...1024),
+                memoryLimit: env.string(duckdbMemoryLimit, "TRADEWATCH_DUCKDB_MEMORY_LIMIT", default: "512MB"),
+                readConnections: try env.integer(
+                    readConnections, "TRADEWATCH_READ_CONNECTIONS", default: cores, range: 1...256)),
+            checkpointInterval: .seconds(
+                try env.integer(checkpointInterval, "TRADEWATCH_CHECKPOINT_INTERVAL", default: 60, range: 1...86_400))
+        )
+        var logger = Logger(label: "tradewatch")
+        logger.logLevel = level
+
+        let started = ContinuousClock.now
+        let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory).standardizedFileURL.path
+        // Store errors (unusable data directory, locked or foreign database file) surface here,
+        // before anything listens, as one message naming the file.
+        let app = try buildApplication(configuration: configuration, logger: logger) { port in
+            let elapsed = (ContinuousClock.now - started).components
+            let milliseconds = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
+            say("Tradewatch listening on http://\(configuration.host):\(port), data in \(dataDirectory) (ready in \(milliseconds) ms)")
+        }
+        do {
+            try await app.runService()
+        } catch {
+            let text = "\(error)"
+            if text.contains("Address already in use") || text.contains("errno: 98") {
+                throw FatalError("port \(configuration.port) on \(configuration.host) is already in use; choose another with --port or TRADEWATCH_PORT")
+            }
+            if text.contains("Cannot assign requested address") {
+                throw FatalError("cannot listen on \(configuration.host): no such local address")
+            }
+            throw error
+        }
+        say("Tradewatch stopped: requests finished, databases checkpointed and closed")
+    }
+}
+
+/// A failure that ends the command with its message and exit status 1.
+struct FatalError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Writes a line to standard output at once (unbuffered, so scripts and tests see it).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
