@@ -41,6 +41,7 @@ public final class AnalyticsStore: Sendable {
         writerThread = BlockingThreadPool(name: "duckdb-writer", threads: 1)
         readerThreads = BlockingThreadPool(name: "duckdb-reader", threads: max(1, configuration.readConnections))
         do {
+            try Self.checkNotTruncated(writer, path: path)
             if configuration.readOnly {
                 let version = try Self.schemaVersion(writer)
                 guard version == AnalyticsSchema.latestVersion else {
@@ -56,12 +57,27 @@ public final class AnalyticsStore: Sendable {
         }
     }
 
+    /// DuckDB opens a truncated file as long as its headers survive and fails only when a query
+    /// reaches a missing block, so compare the file with the blocks DuckDB says it holds.
+    private static func checkNotTruncated(_ connection: Connection, path: String) throws {
+        let headerBytes = 3 * 4096  // the main header and two database headers
+        let rows = try connection.query("SELECT block_size, total_blocks FROM pragma_database_size()").rows()
+        guard case .int64(let blockSize) = rows.first?[0], case .int64(let blocks) = rows.first?[1] else { return }
+        let expected = headerBytes + Int(blockSize) * Int(blocks)
+        let actual = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard actual >= expected else {
+            throw StoreError(
+                "analytics database \(path) is truncated: it records \(blocks) blocks (\(expected) bytes) but the file has \(actual) bytes; restore it from a backup")
+        }
+    }
+
     private static func openError(path: String, _ error: DuckDBError) -> StoreError {
         if error.message.contains("Could not set lock") || error.message.contains("Conflicting lock") {
             return StoreError(
                 "analytics database \(path) is in use by another process (is another tradewatch serve running on this data directory?): \(error.message)")
         }
-        return StoreError("cannot open analytics database \(path): \(error.message)")
+        let reason = error.message.replacingOccurrences(of: "cannot open database file \(path): ", with: "")
+        return StoreError("cannot open analytics database \(path): \(reason)")
     }
 
     /// Runs `body` with the writer connection, after every write submitted before it.

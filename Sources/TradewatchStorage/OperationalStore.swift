@@ -27,10 +27,29 @@ public struct OperationalStore: Sendable {
             if readOnly, !FileManager.default.fileExists(atPath: path) {
                 throw StoreError("operational database \(path) does not exist")
             }
+            try Self.checkNotTruncated(path)
             let pool = try DatabasePool(path: path, configuration: configuration)
             try self.init(writer: pool, path: path, migrate: !readOnly)
         } catch let error as DatabaseError {
             throw StoreError("cannot open operational database \(path): \(error.message ?? "\(error)")")
+        }
+    }
+
+    /// SQLite opens a truncated file and fails only when a query reaches a missing page, so
+    /// compare the file with the size its header records (bytes 16-17: page size, 28-31: pages).
+    private static func checkNotTruncated(_ path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        guard let header = try handle.read(upToCount: 100), header.count == 100,
+            header.starts(with: Data("SQLite format 3\u{0}".utf8))
+        else { return }  // not SQLite at all: SQLite itself says so
+        let rawPageSize = Int(header[16]) << 8 | Int(header[17])
+        let pageSize = rawPageSize == 1 ? 65_536 : rawPageSize
+        let pages = header[28..<32].reduce(0) { $0 << 8 | Int($1) }
+        let actual = Int(try handle.seekToEnd())
+        guard actual >= pageSize * pages else {
+            throw StoreError(
+                "operational database \(path) is truncated: its header records \(pages) pages of \(pageSize) bytes but the file has \(actual) bytes; restore it from a backup")
         }
     }
 
@@ -71,6 +90,17 @@ public struct OperationalStore: Sendable {
     public func probeWrite() async throws {
         try await writer.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO probe (id, checked_at) VALUES (1, ?)", arguments: [Date()])
+        }
+    }
+
+    /// The writer connection's journal mode, synchronous level, page cache and busy timeout.
+    public func connectionSettings() async throws -> [String: String] {
+        try await writer.write { db in
+            var settings: [String: String] = [:]
+            for pragma in ["journal_mode", "synchronous", "cache_size", "busy_timeout"] {
+                settings[pragma] = try String.fetchOne(db, sql: "PRAGMA \(pragma)")
+            }
+            return settings
         }
     }
 
