@@ -109,11 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TradewatchServerTests",
-            dependencies: [
-                "TradewatchServer", "TradewatchStorage",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
+            dependencies: ["TradewatchServer", "TradewatchStorage", "TradewatchCore"],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(

@@ -4,12 +4,14 @@ import TradewatchStorage
 
 /// Opens the stores in the data directory and builds the HTTP application that owns them.
 ///
-/// - Throws: ``StoreError`` with one clear message when the data directory or a store cannot be
-///   used; nothing is created or changed beyond the directory itself.
+/// - Throws: ``PortInUseError`` before touching the data directory when the port is taken, and
+///   ``StoreError`` with one clear message when the data directory or a store cannot be used.
+///   An existing file is never changed by a failed start.
 public func buildApplication(
     configuration: ServerConfiguration, logger: Logger,
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
+    try checkPortAvailable(host: configuration.host, port: configuration.port)
     let stores = try Stores(dataDirectory: configuration.dataDirectory, analyticsConfiguration: configuration.analytics)
     let router = buildRouter(stores: stores)
     var app = Application(

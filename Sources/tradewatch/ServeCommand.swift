@@ -77,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             let text = "\(error)"
             if text.contains("Address already in use") || text.contains("errno: 98") {
-                throw FatalError("port \(configuration.port) on \(configuration.host) is already in use; choose another with --port or TRADEWATCH_PORT")
+                throw PortInUseError(host: configuration.host, port: configuration.port)
             }
             if text.contains("Cannot assign requested address") {
                 throw FatalError("cannot listen on \(configuration.host): no such local address")

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import TradewatchCore
+import TradewatchStorage
+
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ServeLifecycleTests {
+    struct Ready: Decodable {
+        struct Analytics: Decodable {
+            let engine: String
+            let version: String
+            let schemaVersion: Int?
+            let writable: Bool
+            let sizeBytes: Int
+        }
+
+        struct Operational: Decodable {
+            let engine: String
+            let migrations: [String]?
+            let writable: Bool
+        }
+
+        let status: String
+        let dataDirectory: String
+        let analytics: Analytics
+        let operational: Operational
+    }
+
+    @Test func servesHealthAndReadyThenStopsCleanlyOnSIGTERMKeepingData() async throws {
+        let folder = try TemporaryDirectory()
+        let dataDirectory = folder.path("data")  // does not exist yet: serve creates it
+
+        let server = try ServerProcess(["serve", "--port", "0", "--data-dir", dataDirectory])
+        let base = try await server.waitUntilListening()
+        #expect(base.host == "127.0.0.1")
+        #expect(server.standardOutput.contains("data in \(dataDirectory)"))
+
+        let health = try await get(base.appendingPathComponent("health"))
+        #expect(health.status == 200)
+        #expect(String(decoding: health.body, as: UTF8.self) == #"{"status":"ok"}"#)
+
+        let readyResponse = try await get(base.appendingPathComponent("ready"))
+        #expect(readyResponse.status == 200)
+        let ready = try JSONDecoder().decode(Ready.self, from: readyResponse.body)
+        #expect(ready.status == "ready")
+        #expect(ready.dataDirectory == dataDirectory)
+        #expect(ready.analytics.engine == "duckdb" && ready.analytics.version.hasPrefix("v2.0"))
+        #expect(ready.analytics.schemaVersion == 1 && ready.analytics.writable && ready.analytics.sizeBytes > 0)
+        #expect(ready.operational.engine == "sqlite" && ready.operational.writable)
+        #expect(ready.operational.migrations == ["v1 operational tables"])
+
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+        #expect(server.standardOutput.contains("Tradewatch stopped"))
+        // The final checkpoint folded DuckDB's write-ahead log into the file.
+        let wal = (try? FileManager.default.attributesOfItem(atPath: dataDirectory + "/analytics.duckdb.wal")[.size] as? Int) ?? 0
+        #expect(wal == 0)
+
+        // Data written while stopped survives a server run and a restart.
+        do {
+            let stores = try Stores(dataDirectory: dataDirectory)
+            try await stores.analytics.upsertCandles([Candle(
+                timestampNanoseconds: 1_767_225_600_000_000_000, symbol: "AAPL", interval: "1m",
+                open: 1, high: 2, low: 0.5, close: 1.5, volume: 100)])
+            try await stores.operational.upsertOrder(OrderRecord(orderId: "o-1", symbol: "AAPL", side: "buy", quantity: 5, status: "filled"))
+            await stores.close(logger: .init(label: "test"))
+        }
+        let restarted = try ServerProcess(["serve", "--port", "0", "--data-dir", dataDirectory])
+        let again = try await restarted.waitUntilListening()
+        #expect(try await get(again.appendingPathComponent("ready")).status == 200)
+        restarted.signal(SIGINT)
+        #expect(try await restarted.waitForExit() == 0)
+
+        let stores = try Stores(dataDirectory: dataDirectory)
+        #expect(try await stores.analytics.candles(symbol: "AAPL", interval: "1m").map(\.close) == [1.5])
+        #expect(try await stores.operational.order(id: "o-1")?.status == "filled")
+        await stores.close(logger: .init(label: "test"))
+    }
+
+    @Test func environmentVariablesConfigureTheServer() async throws {
+        let folder = try TemporaryDirectory()
+        let server = try ServerProcess(["serve"], environment: [
+            "TRADEWATCH_PORT": "0", "TRADEWATCH_DATA_DIR": folder.path("env-data"), "TRADEWATCH_HOST": "127.0.0.1",
+        ])
+        let base = try await server.waitUntilListening()
+        #expect(try await get(base.appendingPathComponent("health")).status == 200)
+        #expect(FileManager.default.fileExists(atPath: folder.path("env-data/analytics.duckdb")))
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+
+        let bad = try ServerProcess(["serve"], environment: ["TRADEWATCH_PORT": "eighty", "TRADEWATCH_DATA_DIR": folder.path("x")])
+        #expect(try await bad.waitForExit() != 0)
+        #expect(bad.standardError.contains("TRADEWATCH_PORT=eighty is not a whole number"))
+    }
+
+    @Test func checkVerifiesAStoppedDataDirectory() async throws {
+        let folder = try TemporaryDirectory()
+        let dataDirectory = folder.path("data")
+        let server = try ServerProcess(["serve", "--port", "0", "--data-dir", dataDirectory])
+        _ = try await server.waitUntilListening()
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+
+        let before = snapshot(dataDirectory)
+        let check = try ServerProcess(["check", "--data-dir", dataDirectory])
+        #expect(try await check.waitForExit() == 0, "\(check.standardError)")
+        #expect(check.standardOutput.contains("schema version 1"))
+        #expect(check.standardOutput.contains("integrity_check: ok"))
+        #expect(check.standardOutput.contains("check passed"))
+        #expect(snapshot(dataDirectory).keys == before.keys)
+
+        let missing = try ServerProcess(["check", "--data-dir", folder.path("nothing-here")])
+        #expect(try await missing.waitForExit() != 0)
+        #expect(missing.standardError.contains("does not exist"))
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+
+/// A real `tradewatch` process started by a test, its output collected as it arrives.
+final class ServerProcess: Sendable {
+    private let process: Process
+    private let output = OutputBuffer()
+
+    /// The built `tradewatch` executable, next to the test bundle.
+    static let executable: URL = {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("tradewatch")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return packageRoot.appendingPathComponent(".build/debug/tradewatch")
+    }()
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            .filter { !$0.key.hasPrefix("TRADEWATCH_") || environment[$0.key] != nil }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        out.fileHandleForReading.readabilityHandler = { [output] handle in
+            let data = handle.availableData
+            output.state.withLock { $0.stdout.append(data) }
+        }
+        err.fileHandleForReading.readabilityHandler = { [output] handle in
+            let data = handle.availableData
+            output.state.withLock { $0.stderr.append(data) }
+        }
+        try process.run()
+    }
+
+    var standardOutput: String { output.state.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
+    var standardError: String { output.state.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
+    var pid: Int32 { process.processIdentifier }
+
+    /// Waits for the "listening on http://HOST:PORT" line and returns the base URL.
+    func waitUntilListening(timeout: Duration = .seconds(20)) async throws -> URL {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let text = standardOutput
+            if let range = text.range(of: #"listening on (http://[0-9.]+:[0-9]+)"#, options: .regularExpression) {
+                let match = String(text[range]).replacingOccurrences(of: "listening on ", with: "")
+                return URL(string: match)!
+            }
+            if !process.isRunning {
+                throw ServerProcessError("server exited with \(process.terminationStatus) before listening: \(standardError)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ServerProcessError("server did not report listening within \(timeout); output: \(standardOutput) \(standardError)")
+    }
+
+    /// Waits for the process to end and returns its exit status.
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                process.interrupt()
+                throw ServerProcessError("process \(pid) still running after \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(100))  // let the pipes drain
+        return process.terminationStatus
+    }
+
+    func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+final class OutputBuffer: Sendable {
+    let state = Mutex((stdout: Data(), stderr: Data()))
+}
+
+struct ServerProcessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A plain HTTP GET, returning the status and the body.
+func get(_ url: URL) async throws -> (status: Int, body: Data) {
+    let (data, response) = try await URLSession.shared.data(from: url)
+    return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+}
+
+/// A folder under the system's temporary directory, removed when released.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("tradewatch-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    var path: String { url.path }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Every file of a folder with its bytes, to prove a failed start changed nothing.
+func snapshot(_ folder: String) -> [String: Data] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return Dictionary(uniqueKeysWithValues: names.compactMap { name in
+        FileManager.default.contents(atPath: folder + "/" + name).map { (name, $0) }
+    })
+}
