@@ -2,7 +2,7 @@
 SWIFT ?= swift
 .DEFAULT_GOAL := build
 
-.PHONY: setup build release run test bench check-warnings clean-duckdb
+.PHONY: setup build release run test bench bench-index clean-duckdb
 
 setup:
 	@./scripts/setup-duckdb.sh
@@ -24,6 +24,11 @@ test: setup
 bench: setup
 	$(SWIFT) build -c release --product duckdb-benchmark
 	$$($(SWIFT) build -c release --show-bin-path)/duckdb-benchmark $(ARGS)
+
+# Measures whether an index on ts helps time-range queries (docs/PERFORMANCE.md).
+bench-index: setup
+	python3 -m pip install --quiet --disable-pip-version-check --target .duckdb/python .duckdb/downloads/duckdb-2.0.1-*.whl
+	PYTHONPATH=.duckdb/python python3 benchmarks/time_range_index.py
 
 clean-duckdb:
 	rm -rf .duckdb
