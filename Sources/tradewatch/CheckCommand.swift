@@ -9,8 +9,8 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Verify the databases in the data directory without changing them.",
         discussion: """
-            Opens analytics.duckdb and operational.sqlite read-only, checks their schema versions,
-            runs SQLite's integrity check and scans every DuckDB table, prints a summary and exits
+            Opens analytics.duckdb and operational.sqlite read-only, checks their schema versions, \
+            runs SQLite's integrity check and scans every DuckDB table, prints a summary and exits \
             non-zero on any problem. A running server holds DuckDB's lock: stop it first.
             """
     )

@@ -11,8 +11,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the Tradewatch server.",
         discussion: """
-            Every option can also be set by the environment variable named in its help; the command
-            line wins. SIGINT or SIGTERM stops the server gracefully: it stops accepting, finishes
+            Every option can also be set by the environment variable named in its help; the command \
+            line wins. SIGINT or SIGTERM stops the server gracefully: it stops accepting, finishes \
             requests in flight, checkpoints both databases and closes them.
             """
     )

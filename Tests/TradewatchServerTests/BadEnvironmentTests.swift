@@ -59,6 +59,14 @@ import Testing
         #expect(message.contains("cannot create data directory \(path)"))
     }
 
+    @Test func dataDirectoryThatCannotBeWritten() async throws {
+        // An existing directory where not even root may create files.
+        let path = "/proc/self/fdinfo"
+        let (status, message) = try await failedStart(["serve", "--port", "0", "--data-dir", path])
+        #expect(status != 0)
+        #expect(message.contains("data directory \(path) is not writable"))
+    }
+
     @Test func analyticsFileThatIsNotADuckDBDatabase() async throws {
         let folder = try TemporaryDirectory()
         let junk = Data(repeating: 0x5A, count: 64 * 1024)
