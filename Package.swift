@@ -33,6 +33,7 @@ let package = Package(
     products: [
         .executable(name: "tradewatch", targets: ["tradewatch"]),
         .executable(name: "duckdb-benchmark", targets: ["DuckDBBenchmark"]),
+        .executable(name: "line-protocol-benchmark", targets: ["LineProtocolBenchmark"]),
         .library(name: "DuckDB", targets: ["DuckDB"]),
     ],
     dependencies: [
@@ -41,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CDuckDB", path: "Sources/CDuckDB"),
@@ -63,10 +65,22 @@ let package = Package(
             swiftSettings: sharedSwiftSettings
         ),
         .target(
+            name: "TradewatchIngest",
+            dependencies: [
+                "TradewatchCore",
+                "TradewatchStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .target(
             name: "TradewatchServer",
             dependencies: [
                 "TradewatchCore",
                 "TradewatchStorage",
+                "TradewatchIngest",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,6 +111,12 @@ let package = Package(
             dependencies: ["DuckDB", "CAppenderBaseline"],
             swiftSettings: sharedSwiftSettings
         ),
+        .executableTarget(
+            name: "LineProtocolBenchmark",
+            dependencies: ["TradewatchCore"],
+            path: "Benchmarks/LineProtocolBenchmark",
+            swiftSettings: sharedSwiftSettings
+        ),
         .testTarget(
             name: "DuckDBTests",
             dependencies: ["DuckDB"],
@@ -105,6 +125,11 @@ let package = Package(
         .testTarget(
             name: "TradewatchStorageTests",
             dependencies: ["TradewatchStorage", "DuckDB", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "TradewatchIngestTests",
+            dependencies: ["TradewatchIngest", "TradewatchStorage", "TradewatchCore"],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(

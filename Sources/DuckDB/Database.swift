@@ -3,8 +3,9 @@ internal import CDuckDB
 /// An open DuckDB database: a file, or memory only.
 ///
 /// Thread safety: a `Database` may be shared freely between threads and tasks; DuckDB guards it.
-/// Open one per file per process and make as many ``Connection``s from it as needed: a second
-/// process cannot open the same file for writing.
+/// Opening a file twice in one process yields the same underlying instance (DuckDB's instance
+/// cache), so the file is never written by two instances; a second process cannot open it for
+/// writing. Make as many ``Connection``s as needed.
 public final class Database: @unchecked Sendable {
     /// Where the database lives.
     public enum Location: Sendable, Equatable {
@@ -40,7 +41,13 @@ public final class Database: @unchecked Sendable {
         }
         var database: duckdb_database?
         var error: UnsafeMutablePointer<CChar>?
-        let state = duckdb_open_ext(path, &database, config, &error)
+        // Files go through the process-wide instance cache: opening a file that is already open
+        // in this process shares its instance instead of starting a second one on the same file.
+        let state = if let path {
+            duckdb_get_or_create_from_cache(InstanceCache.shared.handle, path, &database, config, &error)
+        } else {
+            duckdb_open_ext(nil, &database, config, &error)
+        }
         defer { if let error { duckdb_free(error) } }
         guard state == DuckDBSuccess, let database else {
             if database != nil { duckdb_close(&database) }
@@ -68,4 +75,14 @@ public final class Database: @unchecked Sendable {
 
     /// The version of the DuckDB library in use, such as `v2.0.1`.
     public static var libraryVersion: String { String(cString: duckdb_library_version()) }
+}
+
+/// DuckDB's process-wide cache of open database files; lives as long as the process.
+private final class InstanceCache: @unchecked Sendable {
+    static let shared = InstanceCache()
+    let handle: duckdb_instance_cache
+
+    private init() {
+        handle = duckdb_create_instance_cache()
+    }
 }

@@ -1,5 +1,7 @@
 public import Hummingbird
 public import Logging
+public import TradewatchCore
+public import TradewatchIngest
 import TradewatchStorage
 
 /// Opens the stores in the data directory and builds the HTTP application that owns them.
@@ -9,11 +11,15 @@ import TradewatchStorage
 ///   An existing file is never changed by a failed start.
 public func buildApplication(
     configuration: ServerConfiguration, logger: Logger,
+    onCommit: @escaping BatchWriter.CommitHook = { _, _ in },
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
-) throws -> some ApplicationProtocol {
+) async throws -> some ApplicationProtocol {
     try checkPortAvailable(host: configuration.host, port: configuration.port)
     let stores = try Stores(dataDirectory: configuration.dataDirectory, analyticsConfiguration: configuration.analytics)
-    let router = buildRouter(stores: stores)
+    let writer = BatchWriter(
+        store: stores.analytics, lastCommitted: try await stores.analytics.lastCommitSequence(),
+        configuration: configuration.ingest, logger: logger, onCommit: onCommit)
+    let router = buildRouter(stores: stores, writer: writer, limits: configuration.ingestLimits)
     var app = Application(
         router: router,
         configuration: .init(
@@ -21,14 +27,18 @@ public func buildApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
-    // Services stop in reverse order: the server first (finishing its requests), then the stores.
-    app.addServices(StoreMaintenanceService(stores: stores, checkpointInterval: configuration.checkpointInterval, logger: logger))
+    // Services stop in reverse order: the server first (finishing its requests), then the
+    // writer (committing everything accepted), then the stores (final checkpoint, close).
+    app.addServices(
+        StoreMaintenanceService(stores: stores, checkpointInterval: configuration.checkpointInterval, logger: logger),
+        writer)
     return app
 }
 
 /// The routes of the server.
-func buildRouter(stores: Stores) -> Router<BasicRequestContext> {
+func buildRouter(stores: Stores, writer: BatchWriter, limits: IngestLimits) -> Router<BasicRequestContext> {
     let router = Router()
     router.addRoutes(HealthController(stores: stores).routes)
+    IngestController(writer: writer, limits: limits).addRoutes(to: router)
     return router
 }

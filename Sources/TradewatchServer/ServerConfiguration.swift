@@ -1,3 +1,4 @@
+public import TradewatchIngest
 public import TradewatchStorage
 
 /// Everything `tradewatch serve` can be told. Defaults suit a developer's machine.
@@ -8,11 +9,16 @@ public struct ServerConfiguration: Sendable {
     public var dataDirectory: String
     public var analytics: AnalyticsStore.Configuration
     public var checkpointInterval: Duration
+    public var ingest: BatchWriter.Configuration
+    public var ingestLimits: IngestLimits
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
-        analytics: AnalyticsStore.Configuration = .init(), checkpointInterval: Duration = .seconds(60)
+        analytics: AnalyticsStore.Configuration = .init(), checkpointInterval: Duration = .seconds(60),
+        ingest: BatchWriter.Configuration = .init(), ingestLimits: IngestLimits = .init()
     ) {
+        self.ingest = ingest
+        self.ingestLimits = ingestLimits
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory

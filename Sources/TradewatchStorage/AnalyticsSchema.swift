@@ -40,6 +40,20 @@ enum AnalyticsSchema {
                 correlation_id VARCHAR, attributes JSON);
             CREATE TABLE tradewatch_probe (id INTEGER PRIMARY KEY, checked_at TIMESTAMP);
             """),
+        // Every row records the commit that wrote it: queries can wait for a commit to be
+        // visible and the live stream can replay from one. Candles gain labels like the others.
+        Migration(version: 2, name: "commit sequence", sql: """
+            ALTER TABLE candles ADD COLUMN labels JSON;
+            ALTER TABLE metrics ADD COLUMN commit_seq BIGINT;
+            ALTER TABLE trades ADD COLUMN commit_seq BIGINT;
+            ALTER TABLE quotes ADD COLUMN commit_seq BIGINT;
+            ALTER TABLE candles ADD COLUMN commit_seq BIGINT;
+            ALTER TABLE executions ADD COLUMN commit_seq BIGINT;
+            ALTER TABLE performance ADD COLUMN commit_seq BIGINT;
+            ALTER TABLE logs ADD COLUMN commit_seq BIGINT;
+            CREATE TABLE tradewatch_commits (
+                seq BIGINT PRIMARY KEY, committed_at TIMESTAMP NOT NULL, row_count BIGINT NOT NULL);
+            """),
     ]
 
     /// Tables holding data, in the order `check` scans them.

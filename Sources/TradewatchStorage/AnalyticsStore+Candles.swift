@@ -9,7 +9,7 @@ extension AnalyticsStore {
         try await write { connection in
             try connection.transaction {
                 let statement = try connection.prepare("""
-                    INSERT INTO candles VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO candles (ts, symbol, "interval", open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (symbol, "interval", ts) DO UPDATE SET
                         open = excluded.open, high = excluded.high, low = excluded.low,
                         close = excluded.close, volume = excluded.volume

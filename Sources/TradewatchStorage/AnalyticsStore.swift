@@ -102,6 +102,9 @@ public final class AnalyticsStore: Sendable {
         return try await connection.run(on: readerThreads, timeout: timeout, body)
     }
 
+    /// The schema version this build creates and expects.
+    public static var latestSchemaVersion: Int { AnalyticsSchema.latestVersion }
+
     /// The schema version recorded in the database.
     public func schemaVersion() async throws -> Int {
         try await write { try Self.schemaVersion($0) }

@@ -44,7 +44,8 @@ import TradewatchStorage
         #expect(ready.status == "ready")
         #expect(ready.dataDirectory == dataDirectory)
         #expect(ready.analytics.engine == "duckdb" && ready.analytics.version.hasPrefix("v2.0"))
-        #expect(ready.analytics.schemaVersion == 1 && ready.analytics.writable && ready.analytics.sizeBytes > 0)
+        #expect(ready.analytics.schemaVersion == AnalyticsStore.latestSchemaVersion)
+        #expect(ready.analytics.writable && ready.analytics.sizeBytes > 0)
         #expect(ready.operational.engine == "sqlite" && ready.operational.writable)
         #expect(ready.operational.migrations == ["v1 operational tables"])
 
@@ -103,7 +104,7 @@ import TradewatchStorage
         let before = snapshot(dataDirectory)
         let check = try ServerProcess(["check", "--data-dir", dataDirectory])
         #expect(try await check.waitForExit() == 0, "\(check.standardError)")
-        #expect(check.standardOutput.contains("schema version 1"))
+        #expect(check.standardOutput.contains("schema version \(AnalyticsStore.latestSchemaVersion)"))
         #expect(check.standardOutput.contains("integrity_check: ok"))
         #expect(check.standardOutput.contains("check passed"))
         #expect(snapshot(dataDirectory).keys == before.keys)

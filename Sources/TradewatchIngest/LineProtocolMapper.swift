@@ -1,0 +1,185 @@
+public import TradewatchCore
+
+/// Turns line protocol into rows of the analytics tables.
+///
+/// Measurements named like a typed table (`trades`, `quotes`, `candles`, `executions`,
+/// `performance`, `logs`) fill that table: tags and fields by column name, everything else kept in
+/// its labels (attributes for logs). Any other measurement goes to `metrics` in long form: one row
+/// per numeric field named `measurement.field` (just `measurement` for a field called `value`),
+/// the `symbol` tag in its column, other tags and non-numeric fields as labels. Any problem throws
+/// ``IngestError/invalid(_:)`` naming the line, so that a request is stored whole or not at all.
+public struct LineProtocolMapper {
+    public private(set) var batches: [AnalyticsTable: ColumnarBatch] = [:]
+    private var rows: [AnalyticsTable: RowValues] = [:]
+    private var labels = LabelsWriter()
+    /// Column positions of each typed table by name, looked up once.
+    private static let typedTables: [String: AnalyticsTable] = Dictionary(
+        uniqueKeysWithValues: AnalyticsTable.allCases.filter { $0 != .metrics }.map { ($0.rawValue, $0) })
+    /// Metric names by measurement and field, so that repeated lines build no new string.
+    private var metricNames: [String: [String: String]] = [:]
+
+    public init() {}
+
+    public var rowCount: Int { batches.values.reduce(0) { $0 + $1.rowCount } }
+
+    /// Parses `input` and maps every line; throws at the first problem.
+    public mutating func map(_ input: UnsafeRawBufferPointer, precision: TimestampPrecision, receivedAt: Int64) throws {
+        let parser = LineProtocolParser(precision: precision, defaultTimestamp: receivedAt)
+        do {
+            try parser.parse(input) { line in try self.add(line) }
+        } catch let error as LineProtocolError {
+            throw IngestError.invalid(error.description)
+        }
+    }
+
+    private mutating func add(_ line: borrowing LineView) throws {
+        let measurement = line.string(line.measurement)
+        if let table = Self.typedTables[measurement] {
+            try addTyped(line, table: table)
+        } else {
+            try addMetrics(line, measurement: measurement)
+        }
+    }
+
+    private func problem(_ line: borrowing LineView, _ message: String) -> IngestError {
+        .invalid("line \(line.lineNumber): \(message)")
+    }
+
+    private mutating func addTyped(_ line: borrowing LineView, table: AnalyticsTable) throws {
+        var row = rows[table] ?? RowValues(table: table)
+        row.reset()
+        labels.reset()
+        let columns = table.columns
+        row.timestamp = line.timestamp
+        for index in 0..<line.tagCount {
+            let key = line.string(line.tagKey(index))
+            let value = line.string(line.tagValue(index))
+            if let column = table.columnIndex(key), column > 0 {
+                guard case .text(let slot) = row.slots[column] else {
+                    throw problem(line, "tag \(key) of \(table.rawValue) must be a field: the column holds numbers")
+                }
+                row.texts[slot] = value
+            } else {
+                labels.add(key, string: value)
+            }
+        }
+        for index in 0..<line.fieldCount {
+            let key = line.string(line.fieldKey(index))
+            let value = line.fieldValue(index)
+            guard let column = table.columnIndex(key), column > 0 else {
+                switch value {
+                case .float(let number): labels.add(key, number: number)
+                case .integer(let number): labels.add(key, integer: number)
+                case .unsigned(let number): labels.add(key, unsigned: number)
+                case .string(let text): labels.add(key, string: text)
+                case .boolean(let flag): labels.add(key, bool: flag)
+                }
+                continue
+            }
+            let spec = columns[column]
+            switch (row.slots[column], value) {
+            case (.text(let slot), .string(let text)):
+                row.texts[slot] = text
+            case (.double(let slot), .float(let number)):
+                row.doubles[slot] = number
+            case (.double(let slot), .integer(let number)):
+                row.doubles[slot] = Double(number)
+            case (.double(let slot), .unsigned(let number)):
+                row.doubles[slot] = Double(number)
+            case (.integer(let slot), .integer(let number)):
+                row.integers[slot] = number
+            case (.integer(let slot), .unsigned(let number)):
+                guard let signed = Int64(exactly: number) else {
+                    throw problem(line, "field \(key)=\(number)u is too large for \(table.rawValue).\(key)")
+                }
+                row.integers[slot] = signed
+            default:
+                throw problem(line, "field \(key) of \(table.rawValue) must be \(Self.expected(spec.kind)), got \(Self.describe(value))")
+            }
+            if spec.nonNegative, Self.isNegative(value) {
+                throw problem(line, "field \(key) of \(table.rawValue) must not be negative, got \(Self.describe(value))")
+            }
+        }
+        for (index, spec) in columns.enumerated() where spec.required && !row.isSet(index) {
+            throw problem(line, "\(table.rawValue) needs \(spec.kind == .text ? "tag or field" : "field") \(spec.name)")
+        }
+        if case .text(let slot) = row.slots[table.labelsIndex] { row.texts[slot] = labels.result }
+        batches[table, default: ColumnarBatch(table: table)].append(row)
+        rows[table] = row
+    }
+
+    private mutating func addMetrics(_ line: borrowing LineView, measurement: String) throws {
+        var row = rows[.metrics] ?? RowValues(table: .metrics)
+        labels.reset()
+        var symbol: String?
+        for index in 0..<line.tagCount {
+            let key = line.string(line.tagKey(index))
+            let value = line.string(line.tagValue(index))
+            if key == "symbol" { symbol = value } else { labels.add(key, string: value) }
+        }
+        var numeric = 0
+        for index in 0..<line.fieldCount {
+            switch line.fieldValue(index) {
+            case .string(let text): labels.add(line.string(line.fieldKey(index)), string: text)
+            default: numeric += 1
+            }
+        }
+        guard numeric > 0 else {
+            throw problem(line, "measurement \(measurement) has no numeric field; a metric needs one (send text to the logs measurement)")
+        }
+        let labelsJSON = labels.result
+        for index in 0..<line.fieldCount {
+            let number: Double
+            switch line.fieldValue(index) {
+            case .float(let value): number = value
+            case .integer(let value): number = Double(value)
+            case .unsigned(let value): number = Double(value)
+            case .boolean(let value): number = value ? 1 : 0
+            case .string: continue
+            }
+            let field = line.string(line.fieldKey(index))
+            row.reset()
+            row.timestamp = line.timestamp
+            row.texts[0] = metricName(measurement: measurement, field: field)
+            row.texts[1] = symbol
+            row.doubles[0] = number
+            row.texts[2] = labelsJSON
+            batches[.metrics, default: ColumnarBatch(table: .metrics)].append(row)
+        }
+        rows[.metrics] = row
+    }
+
+    private mutating func metricName(measurement: String, field: String) -> String {
+        if let name = metricNames[measurement]?[field] { return name }
+        let name = field == "value" ? measurement : "\(measurement).\(field)"
+        metricNames[measurement, default: [:]][field] = name
+        return name
+    }
+
+    private static func expected(_ kind: ColumnSpec.Kind) -> String {
+        switch kind {
+        case .double: "a number"
+        case .integer: "an integer (for example 120i)"
+        case .text, .labels: "a string"
+        case .timestamp: "a timestamp"
+        }
+    }
+
+    static func describe(_ value: LineFieldValue) -> String {
+        switch value {
+        case .float(let number): "the float \(number)"
+        case .integer(let number): "the integer \(number)i"
+        case .unsigned(let number): "the unsigned integer \(number)u"
+        case .string(let text): "the string \"\(text.prefix(40))\""
+        case .boolean(let flag): "the boolean \(flag)"
+        }
+    }
+
+    private static func isNegative(_ value: LineFieldValue) -> Bool {
+        switch value {
+        case .float(let number): number < 0
+        case .integer(let number): number < 0
+        default: false
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import CompressNIO
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TradewatchCore
+import TradewatchIngest
+
+/// The write endpoints: InfluxDB line protocol (`/write`, `/api/v2/write`) and JSON
+/// (`/api/v1/<table>`). A request is answered only after its rows are committed, with the
+/// commit's sequence number in `X-Tradewatch-Commit`; a rejected request stores nothing.
+struct IngestController<Context: RequestContext> {
+    let writer: BatchWriter
+    let limits: IngestLimits
+
+    static var commitHeader: HTTPField.Name { HTTPField.Name("X-Tradewatch-Commit")! }
+
+    func addRoutes(to router: Router<Context>) {
+        router.post("write") { request, _ in
+            try await lineProtocol(request, precisionParameter: request.uri.queryParameters.get("precision"), v1: true)
+        }
+        router.post("api/v2/write") { request, _ in
+            try await lineProtocol(request, precisionParameter: request.uri.queryParameters.get("precision"), v1: false)
+        }
+        for table in AnalyticsTable.allCases {
+            router.post("api/v1/\(table.rawValue)") { request, _ in try await json(request, table: table) }
+        }
+    }
+
+    private func lineProtocol(_ request: Request, precisionParameter: String?, v1: Bool) async throws -> Response {
+        do {
+            let precision: TimestampPrecision
+            if let precisionParameter {
+                guard let parsed = TimestampPrecision(parameter: precisionParameter),
+                    v1 || ["ns", "us", "ms", "s"].contains(precisionParameter)
+                else {
+                    throw IngestError.invalid(
+                        "precision \"\(precisionParameter)\" is not one of \(v1 ? "ns, n, u, us, ms, s" : "ns, us, ms, s")")
+                }
+                precision = parsed
+            } else {
+                precision = .nanoseconds
+            }
+            let receivedAt = Self.nowNanoseconds()
+            let body = try await self.body(of: request)
+            var mapper = LineProtocolMapper()
+            try body.withUnsafeReadableBytes { bytes in
+                try mapper.map(bytes, precision: precision, receivedAt: receivedAt)
+            }
+            let sequence = try await writer.submit(Array(mapper.batches.values))
+            return committed(sequence)
+        } catch let error as IngestError {
+            return Self.influxError(error)
+        }
+    }
+
+    private func json(_ request: Request, table: AnalyticsTable) async throws -> Response {
+        do {
+            let body = try await self.body(of: request)
+            let batch = try JSONIngestDecoder.decode(Data(buffer: body, byteTransferStrategy: .noCopy), table: table)
+            guard batch.rowCount > 0 else { throw IngestError.invalid("\(table.rawValue) is empty: nothing to write") }
+            let sequence = try await writer.submit([batch])
+            return committed(sequence)
+        } catch let error as IngestError {
+            return Self.problem(error)
+        }
+    }
+
+    private func committed(_ sequence: Int64) -> Response {
+        var headers = HTTPFields()
+        headers[Self.commitHeader] = String(sequence)
+        return Response(status: .noContent, headers: headers)
+    }
+
+    /// The whole body, inflated when gzip-encoded, within the size limits.
+    private func body(of request: Request) async throws -> ByteBuffer {
+        var body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limits.maxBodyBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw IngestError.tooLarge("the request body exceeds \(limits.maxBodyBytes) bytes")
+        }
+        guard let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" else { return body }
+        guard encoding == "gzip" else {
+            throw IngestError.invalid("Content-Encoding \(encoding) is not supported; use gzip or none")
+        }
+        do {
+            return try body.decompress(with: .gzip, maxSize: limits.maxInflatedBytes)
+        } catch let error as CompressNIOError where error == .bufferOverflow {
+            throw IngestError.tooLarge("the gzip body inflates beyond \(limits.maxInflatedBytes) bytes")
+        } catch {
+            throw IngestError.invalid("the body is not valid gzip: \(error)")
+        }
+    }
+
+    static func nowNanoseconds() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
+
+    /// The error body InfluxDB clients expect: `{"code":"invalid","message":"…"}`.
+    static func influxError(_ error: IngestError) -> Response {
+        let (status, code) = statusAndCode(error)
+        var body = "{\"code\":\"\(code)\",\"message\":"
+        LabelsWriter.appendQuoted(error.description, to: &body)
+        body += "}"
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if case .queueFull(let seconds) = error { headers[.retryAfter] = String(seconds) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// An RFC 9457 problem document.
+    static func problem(_ error: IngestError) -> Response {
+        let (status, _) = statusAndCode(error)
+        var body = "{\"type\":\"about:blank\",\"title\":"
+        LabelsWriter.appendQuoted(status.reasonPhrase, to: &body)
+        body += ",\"status\":\(status.code),\"detail\":"
+        LabelsWriter.appendQuoted(error.description, to: &body)
+        body += "}"
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        if case .queueFull(let seconds) = error { headers[.retryAfter] = String(seconds) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    private static func statusAndCode(_ error: IngestError) -> (HTTPResponse.Status, String) {
+        switch error {
+        case .invalid: (.badRequest, "invalid")
+        case .tooLarge: (.contentTooLarge, "request too large")
+        case .queueFull: (.serviceUnavailable, "unavailable")
+        case .shuttingDown: (.serviceUnavailable, "unavailable")
+        case .commitFailed: (.internalServerError, "internal error")
+        }
+    }
+}
+
+/// Size limits of write requests.
+public struct IngestLimits: Sendable {
+    /// Largest body accepted as sent.
+    public var maxBodyBytes: Int
+    /// Largest body accepted after gzip inflation.
+    public var maxInflatedBytes: Int
+
+    public init(maxBodyBytes: Int = 64 * 1024 * 1024, maxInflatedBytes: Int = 256 * 1024 * 1024) {
+        self.maxBodyBytes = maxBodyBytes
+        self.maxInflatedBytes = maxInflatedBytes
+    }
+}
