@@ -34,6 +34,7 @@ let package = Package(
         .executable(name: "tradewatch", targets: ["tradewatch"]),
         .executable(name: "duckdb-benchmark", targets: ["DuckDBBenchmark"]),
         .executable(name: "line-protocol-benchmark", targets: ["LineProtocolBenchmark"]),
+        .executable(name: "ingest-benchmark", targets: ["IngestBenchmark"]),
         .library(name: "DuckDB", targets: ["DuckDB"]),
     ],
     dependencies: [
@@ -115,6 +116,11 @@ let package = Package(
             name: "LineProtocolBenchmark",
             dependencies: ["TradewatchCore"],
             path: "Benchmarks/LineProtocolBenchmark",
+            swiftSettings: sharedSwiftSettings
+        ),
+        .executableTarget(
+            name: "IngestBenchmark",
+            path: "Benchmarks/IngestBenchmark",
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(
