@@ -94,6 +94,7 @@ let package = Package(
                 "DuckDB",
                 "TradewatchCore",
                 "TradewatchStorage",
+                "TradewatchIngest",
                 "TradewatchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -143,7 +143,7 @@ public struct IngestLimits: Sendable {
     /// Largest body accepted after gzip inflation.
     public var maxInflatedBytes: Int
 
-    public init(maxBodyBytes: Int = 64 * 1024 * 1024, maxInflatedBytes: Int = 256 * 1024 * 1024) {
+    public init(maxBodyBytes: Int = 32 * 1024 * 1024, maxInflatedBytes: Int = 128 * 1024 * 1024) {
         self.maxBodyBytes = maxBodyBytes
         self.maxInflatedBytes = maxInflatedBytes
     }

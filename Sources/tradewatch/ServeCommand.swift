@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import TradewatchIngest
 import TradewatchServer
 import TradewatchStorage
 
@@ -38,6 +39,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between DuckDB checkpoints (env: TRADEWATCH_CHECKPOINT_INTERVAL; default: 60).")
     var checkpointInterval: Int?
 
+    @Option(help: "Largest write body in bytes; gzip bodies may inflate to 4 times this (env: TRADEWATCH_MAX_BODY_SIZE; default: 33554432).")
+    var maxBodySize: Int?
+
+    @Option(help: "Rows waiting for commit before writes are refused with 503 (env: TRADEWATCH_INGEST_QUEUE_ROWS; default: 1000000).")
+    var ingestQueueRows: Int?
+
+    @Option(help: "Milliseconds a commit waits for more requests to join it (env: TRADEWATCH_COMMIT_DELAY_MS; default: 2).")
+    var commitDelayMs: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env: TRADEWATCH_LOG_LEVEL; default: info).")
     var logLevel: String?
 
@@ -58,7 +68,17 @@ struct ServeCommand: AsyncParsableCommand {
                 readConnections: try env.integer(
                     readConnections, "TRADEWATCH_READ_CONNECTIONS", default: cores, range: 1...256)),
             checkpointInterval: .seconds(
-                try env.integer(checkpointInterval, "TRADEWATCH_CHECKPOINT_INTERVAL", default: 60, range: 1...86_400))
+                try env.integer(checkpointInterval, "TRADEWATCH_CHECKPOINT_INTERVAL", default: 60, range: 1...86_400)),
+            ingest: .init(
+                maxQueuedRows: try env.integer(
+                    ingestQueueRows, "TRADEWATCH_INGEST_QUEUE_ROWS", default: 1_000_000, range: 1_000...100_000_000),
+                commitDelay: .milliseconds(
+                    try env.integer(commitDelayMs, "TRADEWATCH_COMMIT_DELAY_MS", default: 2, range: 0...1_000))),
+            ingestLimits: try {
+                let body = try env.integer(
+                    maxBodySize, "TRADEWATCH_MAX_BODY_SIZE", default: 32 * 1024 * 1024, range: 1_024...1_073_741_824)
+                return IngestLimits(maxBodyBytes: body, maxInflatedBytes: 4 * body)
+            }()
         )
         var logger = Logger(label: "tradewatch")
         logger.logLevel = level

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import TradewatchCore
+import TradewatchIngest
+
+@Suite struct LineProtocolMapperTests {
+    static let receivedAt: Int64 = 1_767_225_600_000_000_000
+
+    func map(_ text: String, precision: TimestampPrecision = .nanoseconds) throws -> [AnalyticsTable: ColumnarBatch] {
+        var mapper = LineProtocolMapper()
+        let bytes = Array(text.utf8)
+        try bytes.withUnsafeBytes { try mapper.map($0, precision: precision, receivedAt: Self.receivedAt) }
+        return mapper.batches
+    }
+
+    func error(_ text: String) -> String? {
+        do {
+            _ = try map(text)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func labels(_ batch: ColumnarBatch, row: Int, column: Int) throws -> [String: Any] {
+        guard case .text(let json?) = batch.value(row: row, column: column) else { return [:] }
+        return try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
+    }
+
+    @Test func tradesFillTheirColumnsAndKeepTheRestAsLabels() throws {
+        let batches = try map(
+            #"trades,symbol=AAPL,venue=XNAS,side=buy,desk=eq price=187.25,qty=100i,trade_id="t-1",aggressor=true 1767225600000000001"#)
+        let trades = try #require(batches[.trades])
+        #expect(batches.count == 1)
+        #expect(trades.rowCount == 1)
+        #expect(trades.timestamps == [1_767_225_600_000_000_001])
+        let expected: [ColumnarBatch.Value] = [
+            .timestamp(1_767_225_600_000_000_001), .text("AAPL"), .text("XNAS"), .double(187.25), .double(100),
+            .text("buy"), .text("t-1"),
+        ]
+        #expect((0..<7).map { trades.value(row: 0, column: $0) } == expected)
+        let extra = try labels(trades, row: 0, column: 7)
+        #expect(extra["desk"] as? String == "eq")
+        #expect(extra["aggressor"] as? Bool == true)
+        #expect(extra.count == 2)
+    }
+
+    @Test func otherMeasurementsBecomeLongFormMetrics() throws {
+        let batches = try map("""
+            order_latency,symbol=AAPL,strategy=mm p50=120i,p99=480.5,ok=true,note="warm" 1767225600000000000
+            cpu,host=a value=0.5 1767225600000000000
+            """)
+        let metrics = try #require(batches[.metrics])
+        #expect(metrics.rowCount == 4)
+        let names = (0..<4).map { metrics.value(row: $0, column: 1) }
+        #expect(names == [.text("order_latency.p50"), .text("order_latency.p99"), .text("order_latency.ok"), .text("cpu")])
+        let values = (0..<4).map { metrics.value(row: $0, column: 3) }
+        #expect(values == [.double(120), .double(480.5), .double(1), .double(0.5)])
+        #expect(metrics.value(row: 0, column: 2) == .text("AAPL"))
+        #expect(metrics.value(row: 3, column: 2) == .text(nil))
+        let first = try labels(metrics, row: 0, column: 4)
+        #expect(first["strategy"] as? String == "mm")
+        #expect(first["note"] as? String == "warm")
+        #expect(first["symbol"] == nil)
+        #expect(try labels(metrics, row: 3, column: 4)["host"] as? String == "a")
+    }
+
+    @Test func missingTimestampMeansTimeOfReceiptAndPrecisionScales() throws {
+        let now = try #require(try map("cpu value=1")[.metrics])
+        #expect(now.timestamps == [Self.receivedAt])
+        let seconds = try #require(try map("cpu value=1 1767225600", precision: .seconds)[.metrics])
+        #expect(seconds.timestamps == [1_767_225_600_000_000_000])
+        let micros = try #require(try map("cpu value=1 1767225600000001", precision: .microseconds)[.metrics])
+        #expect(micros.timestamps == [1_767_225_600_000_001_000])
+    }
+
+    @Test func eachTypedTableMaps() throws {
+        let batches = try map("""
+            quotes,symbol=EURUSD,venue=EBS bid=1.0841,ask=1.0843,bid_size=1000000i,ask_size=2000000i 1
+            candles,symbol=BTC-USD,interval=1m open=1,high=2,low=0.5,close=1.5,volume=10 2
+            executions,order_id=o-1,strategy=mm,symbol=AAPL,side=sell,venue=XNAS,correlation_id=req-9 qty=10,price=187.3,fee=0.1,latency_us=125i 3
+            performance,strategy=mm pnl=12.5,realized_pnl=10,unrealized_pnl=2.5,position=-100,exposure=18730,drawdown=0.02 4
+            logs,level=error,service=oms,correlation_id=req-9 message="order rejected: price band",order_id="o-1" 5
+            """)
+        #expect(Set(batches.keys) == [.quotes, .candles, .executions, .performance, .logs])
+        #expect(batches[.quotes]?.value(row: 0, column: 5) == .double(1_000_000))
+        #expect(batches[.candles]?.value(row: 0, column: 2) == .text("1m"))
+        let execution = try #require(batches[.executions])
+        #expect(execution.value(row: 0, column: 9) == .integer(125))
+        #expect(execution.value(row: 0, column: 10) == .text("req-9"))
+        #expect(batches[.performance]?.value(row: 0, column: 5) == .double(-100))
+        let logs = try #require(batches[.logs])
+        #expect(logs.value(row: 0, column: 3) == .text("order rejected: price band"))
+        #expect(try labels(logs, row: 0, column: 5)["order_id"] as? String == "o-1")
+    }
+
+    @Test(arguments: [
+        ("trades,symbol=AAPL price=1", "line 1: trades needs field qty"),
+        ("trades price=1,qty=1", "line 1: trades needs tag or field symbol"),
+        (#"trades,symbol=A price="high",qty=1"#, "line 1: field price of trades must be a number, got the string \"high\""),
+        ("trades,symbol=A price=1,qty=-5", "line 1: field qty of trades must not be negative"),
+        ("executions,order_id=o,symbol=A qty=1,price=1,latency_us=1.5", "field latency_us of executions must be an integer"),
+        ("trades,symbol=A,price=1 qty=1", "tag price of trades must be a field"),
+        (#"event,kind=x note="text only""#, "measurement event has no numeric field"),
+        ("cpu value=1\ncpu value=2\ncpu value=", "line 3"),
+    ])
+    func problemsNameTheLine(text: String, expected: String) {
+        let message = error(text)
+        #expect(message?.contains(expected) == true, "got \(message ?? "no error")")
+    }
+
+    @Test func oneBadLineRejectsTheWholeRequest() {
+        var mapper = LineProtocolMapper()
+        let text = Array("cpu value=1\ncpu value=2\ntrades,symbol=A price=1\n".utf8)
+        #expect(throws: IngestError.self) {
+            try text.withUnsafeBytes { try mapper.map($0, precision: .nanoseconds, receivedAt: 0) }
+        }
+        // The caller discards the mapper: nothing from the request reaches the writer.
+    }
+}
