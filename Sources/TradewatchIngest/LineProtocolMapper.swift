@@ -10,7 +10,8 @@ public import TradewatchCore
 /// ``IngestError/invalid(_:)`` naming the line, so that a request is stored whole or not at all.
 public struct LineProtocolMapper {
     public private(set) var batches: [AnalyticsTable: ColumnarBatch] = [:]
-    private var rows: [AnalyticsTable: RowValues] = [:]
+    /// One reusable row per table, indexed by ``AnalyticsTable/ordinal``.
+    private var rows = [RowValues?](repeating: nil, count: AnalyticsTable.allCases.count)
     private var labels = LabelsWriter()
     /// Column positions of each typed table by name, looked up once.
     private static let typedTables: [String: AnalyticsTable] = Dictionary(
@@ -46,7 +47,9 @@ public struct LineProtocolMapper {
     }
 
     private mutating func addTyped(_ line: borrowing LineView, table: AnalyticsTable) throws {
-        var row = rows[table] ?? RowValues(table: table)
+        // Taken out of the array so that it is uniquely owned and mutated in place.
+        var row = rows[table.ordinal].take() ?? RowValues(table: table)
+        defer { rows[table.ordinal] = row }
         row.reset()
         labels.reset()
         let columns = table.columns
@@ -105,11 +108,11 @@ public struct LineProtocolMapper {
         }
         if case .text(let slot) = row.slots[table.labelsIndex] { row.texts[slot] = labels.result }
         batches[table, default: ColumnarBatch(table: table)].append(row)
-        rows[table] = row
     }
 
     private mutating func addMetrics(_ line: borrowing LineView, measurement: String) throws {
-        var row = rows[.metrics] ?? RowValues(table: .metrics)
+        var row = rows[AnalyticsTable.metrics.ordinal].take() ?? RowValues(table: .metrics)
+        defer { rows[AnalyticsTable.metrics.ordinal] = row }
         labels.reset()
         var symbol: String?
         for index in 0..<line.tagCount {
@@ -146,7 +149,6 @@ public struct LineProtocolMapper {
             row.texts[2] = labelsJSON
             batches[.metrics, default: ColumnarBatch(table: .metrics)].append(row)
         }
-        rows[.metrics] = row
     }
 
     private mutating func metricName(measurement: String, field: String) -> String {

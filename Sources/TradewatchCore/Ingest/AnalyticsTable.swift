@@ -4,7 +4,30 @@ public enum AnalyticsTable: String, Sendable, CaseIterable, Hashable {
 
     /// Columns a producer provides, in the table's order (the commit sequence column, which the
     /// writer adds, is not among them).
-    public var columns: [ColumnSpec] {
+    public var columns: [ColumnSpec] { Self.layouts[ordinal].columns }
+
+    /// Position of the table in `allCases`, for array-indexed per-table state.
+    public var ordinal: Int {
+        switch self {
+        case .metrics: 0
+        case .trades: 1
+        case .quotes: 2
+        case .candles: 3
+        case .executions: 4
+        case .performance: 5
+        case .logs: 6
+        }
+    }
+
+    /// Columns and name lookups, built once: they are read for every ingested value.
+    private static let layouts: [(columns: [ColumnSpec], indexes: [String: Int])] = allCases.map { table in
+        let columns = table.declaredColumns
+        var indexes: [String: Int] = [:]
+        for (index, spec) in columns.enumerated() where spec.kind != .labels { indexes[spec.name] = index }
+        return (columns, indexes)
+    }
+
+    private var declaredColumns: [ColumnSpec] {
         switch self {
         case .metrics:
             [.time, .init("name", .text, required: true), .init("symbol", .text), .init("value", .double, required: true),
@@ -41,7 +64,7 @@ public enum AnalyticsTable: String, Sendable, CaseIterable, Hashable {
     /// Index of the column named `name`, if the table has one (labels excluded: they are not
     /// addressed by name).
     public func columnIndex(_ name: String) -> Int? {
-        columns.firstIndex { $0.name == name && $0.kind != .labels }
+        Self.layouts[ordinal].indexes[name]
     }
 
     /// Index of the labels (or attributes) column.
