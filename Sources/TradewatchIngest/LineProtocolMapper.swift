@@ -42,6 +42,21 @@ public struct LineProtocolMapper {
         }
     }
 
+    /// Names of each table's columns (labels and `ts` excluded), by table ordinal.
+    private static let columnNames: [[(name: String, index: Int)]] = AnalyticsTable.allCases.map { table in
+        table.columns.enumerated().compactMap { index, spec in
+            index > 0 && spec.kind != .labels ? (spec.name, index) : nil
+        }
+    }
+
+    /// The column a tag or field key names, compared byte by byte (no string is made).
+    private static func column(named key: LineToken, in line: borrowing LineView, table: AnalyticsTable) -> Int? {
+        for candidate in columnNames[table.ordinal] where line.token(key, equals: candidate.name) {
+            return candidate.index
+        }
+        return nil
+    }
+
     private func problem(_ line: borrowing LineView, _ message: String) -> IngestError {
         .invalid("line \(line.lineNumber): \(message)")
     }
@@ -55,21 +70,22 @@ public struct LineProtocolMapper {
         let columns = table.columns
         row.timestamp = line.timestamp
         for index in 0..<line.tagCount {
-            let key = line.string(line.tagKey(index))
+            let keyToken = line.tagKey(index)
             let value = line.string(line.tagValue(index))
-            if let column = table.columnIndex(key), column > 0 {
+            if let column = Self.column(named: keyToken, in: line, table: table) {
                 guard case .text(let slot) = row.slots[column] else {
-                    throw problem(line, "tag \(key) of \(table.rawValue) must be a field: the column holds numbers")
+                    throw problem(line, "tag \(line.string(keyToken)) of \(table.rawValue) must be a field: the column holds numbers")
                 }
                 row.texts[slot] = value
             } else {
-                labels.add(key, string: value)
+                labels.add(line.string(keyToken), string: value)
             }
         }
         for index in 0..<line.fieldCount {
-            let key = line.string(line.fieldKey(index))
+            let keyToken = line.fieldKey(index)
             let value = line.fieldValue(index)
-            guard let column = table.columnIndex(key), column > 0 else {
+            guard let column = Self.column(named: keyToken, in: line, table: table) else {
+                let key = line.string(keyToken)
                 switch value {
                 case .float(let number): labels.add(key, number: number)
                 case .integer(let number): labels.add(key, integer: number)
@@ -80,6 +96,7 @@ public struct LineProtocolMapper {
                 continue
             }
             let spec = columns[column]
+            let key = spec.name
             switch (row.slots[column], value) {
             case (.text(let slot), .string(let text)):
                 row.texts[slot] = text
