@@ -1,0 +1,66 @@
+/// Parses InfluxDB line protocol without copying: each line is handed to a callback as a
+/// `LineView` of byte ranges into the input, and strings are made only when asked for.
+///
+/// ```swift
+/// let parser = LineProtocolParser(precision: .milliseconds, defaultTimestamp: now)
+/// try parser.parse(body) { line in
+///     let symbol = line.string(line.tagValue(0))
+/// }
+/// ```
+public struct LineProtocolParser: Sendable {
+    public var precision: TimestampPrecision
+    /// Nanoseconds since the epoch used for lines without a timestamp (the time of receipt).
+    public var defaultTimestamp: Int64
+
+    public init(precision: TimestampPrecision = .nanoseconds, defaultTimestamp: Int64) {
+        self.precision = precision
+        self.defaultTimestamp = defaultTimestamp
+    }
+
+    /// Parses every line of `input` in order, calling `body` once per point line (blank lines and
+    /// `#` comment lines are skipped). Throws `LineProtocolError` for the first malformed line,
+    /// after `body` has seen the lines before it, or rethrows what `body` throws.
+    public func parse(_ input: UnsafeRawBufferPointer, _ body: (borrowing LineView) throws -> Void) throws {
+        guard !input.isEmpty else { return }
+        try input.withMemoryRebound(to: UInt8.self) { bytes in
+            try parseLines(bytes.baseAddress!, count: bytes.count, body)
+        }
+    }
+
+    /// Parses bytes held in any collection (contiguous ones are not copied).
+    public func parse(_ input: some Collection<UInt8>, _ body: (borrowing LineView) throws -> Void) throws {
+        let parsed: Void? = try input.withContiguousStorageIfAvailable { bytes in
+            try parse(UnsafeRawBufferPointer(bytes), body)
+        }
+        if parsed == nil {
+            try Array(input).withUnsafeBytes { try parse($0, body) }
+        }
+    }
+
+    /// Parses the UTF-8 of `text`.
+    public func parse(_ text: String, _ body: (borrowing LineView) throws -> Void) throws {
+        var text = text
+        try text.withUTF8 { try parse(UnsafeRawBufferPointer($0), body) }
+    }
+
+    private func parseLines(
+        _ base: UnsafePointer<UInt8>, count: Int, _ body: (borrowing LineView) throws -> Void
+    ) throws {
+        var line = LineStorage()
+        var lineStart = 0
+        var lineNumber = 0
+        while lineStart < count {
+            lineNumber += 1
+            let newline = ByteSet.lineBreak.firstIndex(in: base, from: lineStart, to: count, readableEnd: count)
+            var lineEnd = newline
+            if lineEnd > lineStart, base[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+            let scanner = LineScanner(
+                base: base, inputEnd: count, lineStart: lineStart, lineNumber: lineNumber, precision: precision
+            )
+            if try scanner.scanLine(to: lineEnd, defaultTimestamp: defaultTimestamp, into: &line) {
+                try body(line.view(of: base, lineNumber: lineNumber))
+            }
+            lineStart = newline + 1
+        }
+    }
+}

@@ -1,0 +1,34 @@
+extension LineScanner {
+    @inline(never)
+    func failure(at offset: Int, _ message: String) -> LineProtocolError {
+        LineProtocolError(line: lineNumber, column: offset - lineStart + 1, message: message)
+    }
+
+    @inline(never)
+    func unfinishedEscape(at offset: Int, in part: StaticString, from start: Int) -> LineProtocolError {
+        failure(at: offset, "line ends in the middle of a backslash escape in \(part) \(quoted(start, offset + 1))")
+    }
+
+    /// The bytes `start..<end` in double quotes, cut to about 40 bytes (at a character boundary).
+    func quoted(_ start: Int, _ end: Int) -> String {
+        let limit = 40
+        guard end - start > limit else {
+            return "\"" + String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self) + "\""
+        }
+        var cut = start + limit
+        // Back up over UTF-8 continuation bytes so that no character is split.
+        while cut > start, base[cut] & 0xC0 == 0x80 { cut -= 1 }
+        return "\"" + String(decoding: UnsafeBufferPointer(start: base + start, count: cut - start), as: UTF8.self) + "…\""
+    }
+
+    func quoted(_ token: LineToken) -> String {
+        quoted(token.start, token.start + token.count)
+    }
+
+    /// Where the unquoted text starting at `start` ends (the next comma or space), for quoting it.
+    func extent(from start: Int, to end: Int) -> Int {
+        var index = start
+        while index < end, base[index] != UInt8(ascii: ","), base[index] != UInt8(ascii: " ") { index += 1 }
+        return index
+    }
+}
