@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds everything (tests included) once, refuses any compiler warning in the project's own
-# code, then runs the whole test suite.
+# code, then runs the InfluxDB client tests and the whole Swift test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log=$(mktemp)
@@ -13,5 +13,8 @@ if grep -E "^$(pwd)/(Sources|Tests)/.*: warning:" "$log"; then
     exit 1
 fi
 
-echo "== running tests"
-swift test --skip-build --parallel --num-workers 2 2>&1
+echo "== InfluxDB client compatibility tests (real Python clients against the real server)"
+./scripts/client-tests.sh
+
+echo "== running the Swift test suite"
+swift test --skip-build 2>&1

@@ -1,3 +1,4 @@
+import Foundation
 public import TradewatchCore
 
 /// Turns line protocol into rows of the analytics tables.
@@ -42,19 +43,28 @@ public struct LineProtocolMapper {
         }
     }
 
-    /// Names of each table's columns (labels and `ts` excluded), by table ordinal.
-    private static let columnNames: [[(name: String, index: Int)]] = AnalyticsTable.allCases.map { table in
+    /// Names (as UTF-8) of each table's columns, labels and `ts` excluded, by table ordinal.
+    private static let columnNames: [[(name: [UInt8], index: Int)]] = AnalyticsTable.allCases.map { table in
         table.columns.enumerated().compactMap { index, spec in
-            index > 0 && spec.kind != .labels ? (spec.name, index) : nil
+            index > 0 && spec.kind != .labels ? (Array(spec.name.utf8), index) : nil
         }
     }
 
     /// The column a tag or field key names, compared byte by byte (no string is made).
     private static func column(named key: LineToken, in line: borrowing LineView, table: AnalyticsTable) -> Int? {
-        for candidate in columnNames[table.ordinal] where line.token(key, equals: candidate.name) {
-            return candidate.index
+        guard !key.isEscaped else {
+            // Column names have no characters that need escaping; compare the unescaped text.
+            let text = line.string(key)
+            return columnNames[table.ordinal].first { $0.name.elementsEqual(text.utf8) }?.index
         }
-        return nil
+        return line.withRawBytes(key) { raw in
+            for candidate in columnNames[table.ordinal] where candidate.name.count == raw.count {
+                if candidate.name.withUnsafeBytes({ memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }) {
+                    return candidate.index
+                }
+            }
+            return nil
+        }
     }
 
     private func problem(_ line: borrowing LineView, _ message: String) -> IngestError {

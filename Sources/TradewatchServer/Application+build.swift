@@ -40,5 +40,6 @@ func buildRouter(stores: Stores, writer: BatchWriter, limits: IngestLimits) -> R
     let router = Router()
     router.addRoutes(HealthController(stores: stores).routes)
     IngestController(writer: writer, limits: limits).addRoutes(to: router)
+    InfluxCompatibilityController().addRoutes(to: router)
     return router
 }

@@ -14,14 +14,20 @@ extension AnalyticsStore {
         public var tempDirectory: String?
         /// Open read-only (for `tradewatch check`): no migration, no writes.
         public var readOnly: Bool
+        /// Write-ahead log size that makes DuckDB checkpoint on its own (DuckDB's default is
+        /// 16MB). Larger means fewer checkpoints inline with commits, a longer replay after a
+        /// crash; the periodic checkpoint bounds it in time as well.
+        public var walAutocheckpoint: String
 
         public init(
             threads: Int? = nil,
             memoryLimit: String = "512MB",
             readConnections: Int? = nil,
             tempDirectory: String? = nil,
-            readOnly: Bool = false
+            readOnly: Bool = false,
+            walAutocheckpoint: String = "128MB"
         ) {
+            self.walAutocheckpoint = walAutocheckpoint
             self.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
             self.memoryLimit = memoryLimit
             self.readConnections = readConnections ?? ProcessInfo.processInfo.activeProcessorCount

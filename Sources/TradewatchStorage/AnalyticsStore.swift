@@ -31,7 +31,8 @@ public final class AnalyticsStore: Sendable {
                 configuration: .init(
                     threads: configuration.threads, memoryLimit: configuration.memoryLimit,
                     tempDirectory: configuration.tempDirectory,
-                    accessMode: configuration.readOnly ? .readOnly : .automatic))
+                    accessMode: configuration.readOnly ? .readOnly : .automatic,
+                    options: ["wal_autocheckpoint": configuration.walAutocheckpoint]))
             self.database = database
             writer = try database.connect()
             idleReaders = Mutex(try (0..<max(1, configuration.readConnections)).map { _ in try database.connect() })

@@ -91,6 +91,15 @@ private func gzip(_ data: Data) throws -> Data {
         #expect(problem.headers["content-type"] == "application/problem+json")
         #expect(problem.body.contains("trades[1].qty: must not be negative"))
 
+        // What InfluxDB clients and Telegraf call before writing.
+        #expect(try await get(base.appendingPathComponent("ping")).status == 204)
+        #expect(try await get(base.appendingPathComponent("api/v2/ping")).status == 204)
+        let create = try await send(URL(string: base.absoluteString + "/query?q=CREATE+DATABASE+%22telegraf%22")!, Data())
+        #expect(create.status == 200)
+        #expect(create.body == #"{"results":[{"statement_id":0}]}"#)
+        let select = try await send(URL(string: base.absoluteString + "/query?q=SELECT+*+FROM+cpu")!, Data())
+        #expect(select.status == 400)
+
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
 
