@@ -2,7 +2,7 @@
 SWIFT ?= swift
 .DEFAULT_GOAL := build
 
-.PHONY: setup build release run test bench bench-index clean-duckdb
+.PHONY: setup build release run test bench bench-index bench-parser bench-ingest clean-duckdb
 
 setup:
 	@./scripts/setup-duckdb.sh
@@ -24,6 +24,15 @@ test: setup
 bench: setup
 	$(SWIFT) build -c release --product duckdb-benchmark
 	$$($(SWIFT) build -c release --show-bin-path)/duckdb-benchmark $(ARGS)
+
+# Line-protocol parser alone, one core (docs/PERFORMANCE.md).
+bench-parser: setup
+	$(SWIFT) build -c release --product line-protocol-benchmark
+	taskset -c 1 $$($(SWIFT) build -c release --show-bin-path)/line-protocol-benchmark
+
+# HTTP ingest, Tradewatch and VictoriaMetrics side by side (installs victoria-metrics from Debian).
+bench-ingest: setup
+	./scripts/bench-ingest.sh
 
 # Measures whether an index on ts helps time-range queries (docs/PERFORMANCE.md).
 bench-index: setup
