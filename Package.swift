@@ -124,24 +124,28 @@ let package = Package(
             path: "Benchmarks/IngestBenchmark",
             swiftSettings: sharedSwiftSettings
         ),
+        // Helpers every test target shares (temporary folders, file snapshots).
+        .target(name: "TradewatchTestSupport", path: "Tests/Support", swiftSettings: sharedSwiftSettings),
         .testTarget(
             name: "DuckDBTests",
-            dependencies: ["DuckDB"],
+            dependencies: ["DuckDB", "TradewatchTestSupport"],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(
             name: "TradewatchStorageTests",
-            dependencies: ["TradewatchStorage", "DuckDB", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "TradewatchStorage", "DuckDB", "TradewatchTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(
             name: "TradewatchIngestTests",
-            dependencies: ["TradewatchIngest", "TradewatchStorage", "TradewatchCore"],
+            dependencies: ["TradewatchIngest", "TradewatchStorage", "TradewatchCore", "TradewatchTestSupport"],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(
             name: "TradewatchServerTests",
-            dependencies: ["TradewatchServer", "TradewatchStorage", "TradewatchCore"],
+            dependencies: ["TradewatchServer", "TradewatchStorage", "TradewatchCore", "TradewatchTestSupport"],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(

@@ -99,16 +99,12 @@ struct IngestController<Context: RequestContext> {
         return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 
-    /// The error body InfluxDB clients expect: `{"code":"invalid","message":"…"}`.
+    /// The error body InfluxDB clients expect: `{"code":"…","message":"…"}`.
     static func influxError(_ error: IngestError) -> Response {
         let (status, code) = statusAndCode(error)
         var body = "{\"code\":\"\(code)\",\"message\":"
         LabelsWriter.appendQuoted(error.description, to: &body)
-        body += "}"
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        if case .queueFull(let seconds) = error { headers[.retryAfter] = String(seconds) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        return errorResponse(error, status: status, contentType: "application/json; charset=utf-8", body: body + "}")
     }
 
     /// An RFC 9457 problem document.
@@ -118,9 +114,14 @@ struct IngestController<Context: RequestContext> {
         LabelsWriter.appendQuoted(status.reasonPhrase, to: &body)
         body += ",\"status\":\(status.code),\"detail\":"
         LabelsWriter.appendQuoted(error.description, to: &body)
-        body += "}"
+        return errorResponse(error, status: status, contentType: "application/problem+json", body: body + "}")
+    }
+
+    private static func errorResponse(
+        _ error: IngestError, status: HTTPResponse.Status, contentType: String, body: String
+    ) -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = "application/problem+json"
+        headers[.contentType] = contentType
         if case .queueFull(let seconds) = error { headers[.retryAfter] = String(seconds) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }

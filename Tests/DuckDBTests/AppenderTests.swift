@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 import Testing
+import TradewatchTestSupport
 
 @Suite struct AppenderTests {
     @Test func appendsOneMillionRowsToAFileThatSurvivesReopening() throws {

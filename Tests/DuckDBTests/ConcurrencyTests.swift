@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 import Testing
+import TradewatchTestSupport
 
 @Suite struct ConcurrencyTests {
     /// Readers on their own connections see only whole committed batches while a writer appends.

@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 import Testing
+import TradewatchTestSupport
 
 @Suite struct ConfigurationTests {
     @Test func settingsAreAppliedWhenTheDatabaseOpens() throws {

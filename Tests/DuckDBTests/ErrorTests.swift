@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 import Testing
+import TradewatchTestSupport
 
 /// Every failure names what was wrong, carries DuckDB's message, and leaves data untouched.
 @Suite struct ErrorTests {

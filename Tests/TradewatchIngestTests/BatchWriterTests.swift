@@ -3,6 +3,7 @@ import Foundation
 import ServiceLifecycle
 import Synchronization
 import Testing
+import TradewatchTestSupport
 import TradewatchCore
 import TradewatchIngest
 import TradewatchStorage

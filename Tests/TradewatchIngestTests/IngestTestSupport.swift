@@ -2,18 +2,4 @@ import Foundation
 import Logging
 import TradewatchStorage
 
-/// A folder under the system's temporary directory, removed when released.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("tradewatch-ingest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
-
 let testLogger = Logger(label: "test")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TradewatchTestSupport
 
 /// Each unusable environment ends `serve` with one message naming the file or port, a non-zero
 /// exit, and every file as it was.

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import TradewatchTestSupport
 import TradewatchStorage
 
 /// A server killed with SIGKILL mid-stream loses no acknowledged write: a 204 means committed.

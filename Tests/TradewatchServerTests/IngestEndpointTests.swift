@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import TradewatchTestSupport
 import TradewatchStorage
 
 private func send(

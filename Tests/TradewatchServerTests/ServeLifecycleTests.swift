@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TradewatchTestSupport
 import TradewatchCore
 import TradewatchStorage
 

@@ -98,27 +98,3 @@ func get(_ url: URL) async throws -> (status: Int, body: Data) {
     let (data, response) = try await URLSession.shared.data(from: url)
     return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
 }
-
-/// A folder under the system's temporary directory, removed when released.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("tradewatch-server-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    var path: String { url.path }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
-
-/// Every file of a folder with its bytes, to prove a failed start changed nothing.
-func snapshot(_ folder: String) -> [String: Data] {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-    return Dictionary(uniqueKeysWithValues: names.compactMap { name in
-        FileManager.default.contents(atPath: folder + "/" + name).map { (name, $0) }
-    })
-}
