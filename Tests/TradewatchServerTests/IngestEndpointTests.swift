@@ -119,4 +119,34 @@ private func gzip(_ data: Data) throws -> Data {
         #expect(rows.first?[3] == .string(#"{"host":"a"},{"host":"b"},{"host":"z"}"#))
         #expect(rows.first?[4] == .int64(125))
     }
+
+    @Test func fullQueueAnswers503WithRetryAfterAndDropsNothing() async throws {
+        let folder = try TemporaryDirectory()
+        let data = folder.path("data")
+        // A tiny queue, and commits that wait a second for company: the first request stays queued.
+        let server = try ServerProcess([
+            "serve", "--port", "0", "--data-dir", data, "--ingest-queue-rows", "1000", "--commit-delay-ms", "1000",
+        ])
+        let base = try await server.waitUntilListening()
+        let write = base.appendingPathComponent("write")
+        func lines(_ count: Int, from start: Int) -> Data {
+            Data((start..<start + count).map { "fills,symbol=AAPL qty=\($0)i \($0 + 1)" }.joined(separator: "\n").utf8)
+        }
+        let first = Task { try await send(write, lines(800, from: 0)) }
+        try await Task.sleep(for: .milliseconds(300))
+        let refused = try await send(write, lines(300, from: 800))
+        #expect(refused.status == 503)
+        #expect(refused.headers["retry-after"] == "1")
+        #expect(refused.body.contains("queue is full"))
+        #expect(try await first.value.status == 204)
+        // Retrying after the queue drained succeeds.
+        #expect(try await send(write, lines(300, from: 800)).status == 204)
+
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+        let stores = try Stores(dataDirectory: data)
+        let count = try await stores.analytics.read { try $0.query("SELECT count(*), count(DISTINCT value) FROM metrics").rows() }
+        await stores.close(logger: .init(label: "test"))
+        #expect(count == [[.int64(1100), .int64(1100)]])
+    }
 }
