@@ -114,24 +114,27 @@ public final class BatchWriter: Service, Sendable {
         }
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
-                await withCheckedContinuation { continuation in
-                    let ready = self.state.withLock { state -> Bool in
-                        if state.lastCommitted >= sequence { return true }
-                        state.visibilityWaiters.append((id, sequence, continuation))
-                        return false
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        // Checked under the lock, so a cancellation either sees this waiter or
+                        // this check sees the cancellation: the continuation always resumes.
+                        let ready = self.state.withLock { state -> Bool in
+                            if state.lastCommitted >= sequence || Task.isCancelled { return true }
+                            state.visibilityWaiters.append((id, sequence, continuation))
+                            return false
+                        }
+                        if ready { continuation.resume() }
                     }
-                    if ready { continuation.resume() }
+                } onCancel: {
+                    let waiter = self.state.withLock { state in
+                        state.visibilityWaiters.firstIndex { $0.id == id }.map { state.visibilityWaiters.remove(at: $0) }
+                    }
+                    waiter?.continuation.resume()
                 }
                 return true
             }
             group.addTask {
                 try? await Task.sleep(for: timeout)
-                // Release this waiter if the commit has not come; the other task then ends.
-                let waiter = self.state.withLock { state in
-                    let index = state.visibilityWaiters.firstIndex { $0.id == id }
-                    return index.map { state.visibilityWaiters.remove(at: $0) }
-                }
-                waiter?.continuation.resume()
                 return false
             }
             _ = await group.next()

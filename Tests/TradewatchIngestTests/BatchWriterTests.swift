@@ -106,6 +106,8 @@ import TradewatchStorage
         defer { store.close() }
         let writer = BatchWriter(store: store, lastCommitted: 0, logger: testLogger)
         #expect(await writer.waitUntilVisible(1, timeout: .milliseconds(50)) == false)
+        // A timeout that ends at once must never leave a waiter behind (that would hang).
+        for _ in 0..<200 { #expect(await writer.waitUntilVisible(1, timeout: .zero) == false) }
         try await Self.running(writer) {
             async let visible = writer.waitUntilVisible(1, timeout: .seconds(10))
             let sequence = try await writer.submit([Self.trades(10)])
