@@ -84,10 +84,7 @@ import TradewatchTestSupport
         let folder = try TemporaryDirectory()
         let data = folder.path("data")
         // A real data directory first, then the SQLite file replaced by something else.
-        let server = try ServerProcess(["serve", "--port", "0", "--data-dir", data])
-        _ = try await server.waitUntilListening()
-        server.signal(SIGTERM)
-        #expect(try await server.waitForExit() == 0)
+        try await ServerProcess.createDataDirectory(data)
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: data + "/operational.sqlite" + suffix) }
         _ = FileManager.default.createFile(atPath: data + "/operational.sqlite", contents: Data("id,name\n1,a\n".utf8))
         let before = snapshot(data)
@@ -101,10 +98,7 @@ import TradewatchTestSupport
     @Test func truncatedAnalyticsFile() async throws {
         let folder = try TemporaryDirectory()
         let data = folder.path("data")
-        let server = try ServerProcess(["serve", "--port", "0", "--data-dir", data])
-        _ = try await server.waitUntilListening()
-        server.signal(SIGTERM)
-        #expect(try await server.waitForExit() == 0)
+        try await ServerProcess.createDataDirectory(data)
         let file = data + "/analytics.duckdb"
         let whole = try #require(FileManager.default.contents(atPath: file))
         _ = FileManager.default.createFile(atPath: file, contents: whole.prefix(whole.count - 4096))

@@ -97,10 +97,7 @@ import TradewatchStorage
     @Test func checkVerifiesAStoppedDataDirectory() async throws {
         let folder = try TemporaryDirectory()
         let dataDirectory = folder.path("data")
-        let server = try ServerProcess(["serve", "--port", "0", "--data-dir", dataDirectory])
-        _ = try await server.waitUntilListening()
-        server.signal(SIGTERM)
-        #expect(try await server.waitForExit() == 0)
+        try await ServerProcess.createDataDirectory(dataDirectory)
 
         let before = snapshot(dataDirectory)
         let check = try ServerProcess(["check", "--data-dir", dataDirectory])

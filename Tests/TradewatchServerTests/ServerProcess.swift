@@ -75,6 +75,16 @@ final class ServerProcess: Sendable {
         return process.terminationStatus
     }
 
+    /// Runs `tradewatch serve` on `dataDirectory` until it listens, then stops it with SIGTERM:
+    /// a real, cleanly closed data directory for tests to damage.
+    static func createDataDirectory(_ dataDirectory: String) async throws {
+        let server = try ServerProcess(["serve", "--port", "0", "--data-dir", dataDirectory])
+        _ = try await server.waitUntilListening()
+        server.signal(SIGTERM)
+        let status = try await server.waitForExit()
+        guard status == 0 else { throw ServerProcessError("serve exited with \(status): \(server.standardError)") }
+    }
+
     func signal(_ signal: Int32) {
         kill(process.processIdentifier, signal)
     }
