@@ -1,6 +1,5 @@
 public import DuckDB
 import Foundation
-import Synchronization
 import TradewatchCore
 
 /// The analytics database: trading data in DuckDB, one writer and a pool of readers.
@@ -15,7 +14,7 @@ public final class AnalyticsStore: Sendable {
     private let writer: Connection
     private let writerThread: BlockingThreadPool
     private let readerThreads: BlockingThreadPool
-    private let idleReaders: Mutex<[Connection]>
+    private let readers: ConnectionPool
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
@@ -35,7 +34,7 @@ public final class AnalyticsStore: Sendable {
                     options: ["wal_autocheckpoint": configuration.walAutocheckpoint]))
             self.database = database
             writer = try database.connect()
-            idleReaders = Mutex(try (0..<max(1, configuration.readConnections)).map { _ in try database.connect() })
+            readers = ConnectionPool(try (0..<max(1, configuration.readConnections)).map { _ in try database.connect() })
         } catch let error as DuckDBError {
             throw Self.openError(path: path, error)
         }
@@ -87,20 +86,17 @@ public final class AnalyticsStore: Sendable {
         try await writer.run(on: writerThread, body)
     }
 
-    /// Runs `body` with a read connection of its own. `timeout` interrupts a query that runs longer.
+    /// Runs `body` with a read connection of its own, waiting for one when all are busy.
+    /// `timeout` interrupts a query that runs longer.
     @discardableResult
     public func read<T: Sendable>(
         timeout: Duration? = nil, _ body: @escaping @Sendable (Connection) throws -> T
     ) async throws -> T {
-        // The pool has one thread per reader connection, so a running job always finds one idle.
-        let connection = try idleReaders.withLock { readers in
-            guard let connection = readers.popLast() else {
-                throw StoreError("no idle read connection (more concurrent reads than reader threads)")
-            }
-            return connection
+        // A connection is taken before its thread is asked for: with one thread per connection,
+        // a read that holds a connection always finds a thread.
+        try await readers.withConnection { connection in
+            try await connection.run(on: readerThreads, timeout: timeout, body)
         }
-        defer { idleReaders.withLock { $0.append(connection) } }
-        return try await connection.run(on: readerThreads, timeout: timeout, body)
     }
 
     /// The schema version this build creates and expects.

@@ -105,6 +105,21 @@ import TradewatchStorage
         #expect(counts.last == Int64(batches * batchSize))
     }
 
+    @Test func moreConcurrentReadsThanConnectionsWaitTheirTurn() async throws {
+        let folder = try TemporaryDirectory()
+        let store = try AnalyticsStore(path: folder.path("p.duckdb"), configuration: .init(readConnections: 2))
+        defer { store.close() }
+        let results = try await withThrowingTaskGroup(of: DuckDBValue.self) { group in
+            for index in 0..<12 {
+                group.addTask {
+                    try await store.read { try $0.query("SELECT sum(i) + ? FROM range(200000) t(i)", [.int64(Int64(index))]).rows()[0][0] }
+                }
+            }
+            return try await group.reduce(into: [DuckDBValue]()) { $0.append($1) }
+        }
+        #expect(Set(results) == Set((0..<12).map { DuckDBValue.double(19_999_900_000 + Double($0)) }))
+    }
+
     @Test func readTimeoutInterruptsALongQuery() async throws {
         let folder = try TemporaryDirectory()
         let store = try AnalyticsStore(path: folder.path("t.duckdb"), configuration: .init(readConnections: 1))
