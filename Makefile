@@ -37,7 +37,7 @@ bench-ingest: setup
 # Measures whether an index on ts helps time-range queries (docs/PERFORMANCE.md).
 bench-index: setup
 	python3 -m pip install --quiet --disable-pip-version-check --target .duckdb/python .duckdb/downloads/duckdb-2.0.1-*.whl
-	PYTHONPATH=.duckdb/python python3 benchmarks/time_range_index.py
+	PYTHONPATH=.duckdb/python python3 Benchmarks/TimeRangeIndex/time_range_index.py
 
 clean-duckdb:
 	rm -rf .duckdb
