@@ -8,7 +8,7 @@ trap 'rm -f "$log"' EXIT
 
 echo "== building (debug, with tests)"
 swift build --build-tests 2>&1 | tee "$log"
-if grep -E "^$(pwd)/(Sources|Tests)/.*: warning:" "$log"; then
+if grep -E "^$(pwd)/(Sources|Tests|Benchmarks)/.*: warning:" "$log"; then
     echo "error: the build has warnings in the project's own code (listed above)" >&2
     exit 1
 fi
