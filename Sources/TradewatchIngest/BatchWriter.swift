@@ -19,9 +19,10 @@ public final class BatchWriter: Service, Sendable {
         public var maxQueuedRows: Int
         /// Estimated bytes queued at most.
         public var maxQueuedBytes: Int
-        /// A commit is started once this many rows wait…
+        /// After an idle spell, a commit starts once this many rows wait…
         public var commitRows: Int
-        /// …or once the oldest waiting row has waited this long.
+        /// …or once the first request has waited this long. Under load no commit waits: the
+        /// requests that queued during the previous commit form the next group.
         public var commitDelay: Duration
 
         public init(

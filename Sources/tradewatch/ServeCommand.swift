@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Rows waiting for commit before writes are refused with 503 (env: TRADEWATCH_INGEST_QUEUE_ROWS; default: 1000000).")
     var ingestQueueRows: Int?
 
-    @Option(help: "Milliseconds a commit waits for more requests to join it (env: TRADEWATCH_COMMIT_DELAY_MS; default: 2).")
+    @Option(help: "Milliseconds a commit after an idle spell waits for more requests to join it (env: TRADEWATCH_COMMIT_DELAY_MS; default: 2).")
     var commitDelayMs: Int?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env: TRADEWATCH_LOG_LEVEL; default: info).")
