@@ -1,5 +1,7 @@
+import TradewatchCore
+
 /// Any JSON value, decoded so that booleans, integers and floats stay apart.
-enum JSONValue: Decodable, Sendable, Equatable {
+enum JSONValue: Decodable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -33,19 +35,6 @@ enum JSONValue: Decodable, Sendable, Equatable {
         }
     }
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): true
-        case (.bool(let a), .bool(let b)): a == b
-        case (.integer(let a), .integer(let b)): a == b
-        case (.double(let a), .double(let b)): a == b
-        case (.string(let a), .string(let b)): a == b
-        case (.array(let a), .array(let b)): a == b
-        case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        default: false
-        }
-    }
-
     /// The value re-encoded as JSON text.
     var encoded: String {
         switch self {
@@ -55,13 +44,13 @@ enum JSONValue: Decodable, Sendable, Equatable {
         case .double(let value): return value.isFinite ? "\(value)" : "null"
         case .string(let value):
             var text = ""
-            LabelsWriterAccess.quote(value, into: &text)
+            LabelsWriter.appendQuoted(value, to: &text)
             return text
         case .array(let values): return "[" + values.map(\.encoded).joined(separator: ",") + "]"
         case .object(let members):
             return "{" + members.map { key, value in
                 var text = ""
-                LabelsWriterAccess.quote(key, into: &text)
+                LabelsWriter.appendQuoted(key, to: &text)
                 return text + ":" + value.encoded
             }.joined(separator: ",") + "}"
         }
@@ -83,13 +72,5 @@ enum JSONValue: Decodable, Sendable, Equatable {
         var intValue: Int? { nil }
         init(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
-    }
-}
-
-import TradewatchCore
-
-enum LabelsWriterAccess {
-    static func quote(_ text: String, into output: inout String) {
-        LabelsWriter.appendQuoted(text, to: &output)
     }
 }
