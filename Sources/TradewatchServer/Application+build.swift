@@ -36,8 +36,9 @@ public func buildApplication(
 }
 
 /// The routes of the server.
-func buildRouter(stores: Stores, writer: BatchWriter, limits: IngestLimits) -> Router<BasicRequestContext> {
-    let router = Router()
+func buildRouter(stores: Stores, writer: BatchWriter, limits: IngestLimits) -> Router<TradewatchRequestContext> {
+    let router = Router(context: TradewatchRequestContext.self)
+    router.add(middleware: RequestLoggingMiddleware())
     router.addRoutes(HealthController(stores: stores).routes)
     IngestController(writer: writer, limits: limits).addRoutes(to: router)
     InfluxCompatibilityController().addRoutes(to: router)

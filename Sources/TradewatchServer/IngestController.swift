@@ -9,7 +9,9 @@ import TradewatchIngest
 /// The write endpoints: InfluxDB line protocol (`/write`, `/api/v2/write`) and JSON
 /// (`/api/v1/<table>`). A request is answered only after its rows are committed, with the
 /// commit's sequence number in `X-Tradewatch-Commit`; a rejected request stores nothing.
-struct IngestController<Context: RequestContext> {
+struct IngestController {
+    typealias Context = TradewatchRequestContext
+
     let writer: BatchWriter
     let limits: IngestLimits
 
@@ -23,7 +25,9 @@ struct IngestController<Context: RequestContext> {
             try await lineProtocol(request, precisionParameter: request.uri.queryParameters.get("precision"), v1: false)
         }
         for table in AnalyticsTable.allCases {
-            router.post("api/v1/\(table.rawValue)") { request, _ in try await json(request, table: table) }
+            router.post("api/v1/\(table.rawValue)") { request, context in
+                try await json(request, table: table, correlationID: context.correlationID)
+            }
         }
     }
 
@@ -54,7 +58,7 @@ struct IngestController<Context: RequestContext> {
         }
     }
 
-    private func json(_ request: Request, table: AnalyticsTable) async throws -> Response {
+    private func json(_ request: Request, table: AnalyticsTable, correlationID: String) async throws -> Response {
         do {
             let body = try await self.body(of: request)
             let batch = try JSONIngestDecoder.decode(Data(buffer: body, byteTransferStrategy: .noCopy), table: table)
@@ -62,7 +66,7 @@ struct IngestController<Context: RequestContext> {
             let sequence = try await writer.submit([batch])
             return committed(sequence)
         } catch let error as IngestError {
-            return Self.problem(error)
+            return Self.problem(error, correlationID: correlationID)
         }
     }
 
@@ -107,13 +111,15 @@ struct IngestController<Context: RequestContext> {
         return errorResponse(error, status: status, contentType: "application/json; charset=utf-8", body: body + "}")
     }
 
-    /// An RFC 9457 problem document.
-    static func problem(_ error: IngestError) -> Response {
+    /// An RFC 9457 problem document, carrying the request's correlation id.
+    static func problem(_ error: IngestError, correlationID: String) -> Response {
         let (status, _) = statusAndCode(error)
         var body = "{\"type\":\"about:blank\",\"title\":"
         LabelsWriter.appendQuoted(status.reasonPhrase, to: &body)
         body += ",\"status\":\(status.code),\"detail\":"
         LabelsWriter.appendQuoted(error.description, to: &body)
+        body += ",\"correlation_id\":"
+        LabelsWriter.appendQuoted(correlationID, to: &body)
         return errorResponse(error, status: status, contentType: "application/problem+json", body: body + "}")
     }
 

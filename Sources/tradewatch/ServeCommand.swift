@@ -48,6 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds a commit after an idle spell waits for more requests to join it (env: TRADEWATCH_COMMIT_DELAY_MS; default: 2).")
     var commitDelayMs: Int?
 
+    @Option(help: "Log format: json (one object per line) or text (env: TRADEWATCH_LOG_FORMAT; default: json).")
+    var logFormat: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env: TRADEWATCH_LOG_LEVEL; default: info).")
     var logLevel: String?
 
@@ -80,6 +83,12 @@ struct ServeCommand: AsyncParsableCommand {
                 return IngestLimits(maxBodyBytes: body, maxInflatedBytes: 4 * body)
             }()
         )
+        let format = env.string(logFormat, "TRADEWATCH_LOG_FORMAT", default: "json")
+        switch format {
+        case "json": LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        case "text": LoggingSystem.bootstrap { label in StreamLogHandler.standardOutput(label: label) }
+        default: throw ValidationError("log format \(format) is not json or text")
+        }
         var logger = Logger(label: "tradewatch")
         logger.logLevel = level
 

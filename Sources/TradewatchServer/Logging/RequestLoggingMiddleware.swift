@@ -1,0 +1,69 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Gives every request a correlation id (its `X-Request-ID`, else the trace id of a W3C
+/// `traceparent`, else a new one), puts it on every log line written while handling it and on
+/// the response's `X-Request-ID`, and writes one access line per request at info.
+struct RequestLoggingMiddleware: RouterMiddleware {
+    typealias Context = TradewatchRequestContext
+
+    static var requestIDHeader: HTTPField.Name { HTTPField.Name("X-Request-ID")! }
+    static var traceparentHeader: HTTPField.Name { HTTPField.Name("traceparent")! }
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        let correlationID = Self.correlationID(request.headers)
+        context.correlationID = correlationID
+        context.logger[metadataKey: "correlation_id"] = .string(correlationID)
+        let started = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        response.headers[Self.requestIDHeader] = correlationID
+        let elapsed = (ContinuousClock.now - started).components
+        let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                "path": .string(request.uri.path),
+                "status": .stringConvertible(response.status.code),
+                "bytes": .stringConvertible(response.body.contentLength ?? 0),
+                "duration_ms": .string(String(format: "%.3f", milliseconds)),
+                "client": .string(context.clientAddress ?? "-"),
+            ])
+        return response
+    }
+
+    /// The caller's id when it is a sane token, else a traceparent's trace id, else a new id.
+    static func correlationID(_ headers: HTTPFields) -> String {
+        if let given = headers[requestIDHeader], isToken(given) { return given }
+        if let traceparent = headers[traceparentHeader] {
+            let parts = traceparent.split(separator: "-")
+            if parts.count == 4, parts[1].count == 32, parts[1].allSatisfy(\.isHexDigit),
+                parts[1].contains(where: { $0 != "0" })
+            {
+                return String(parts[1]).lowercased()
+            }
+        }
+        return (0..<2).map { _ in
+            let hex = String(UInt64.random(in: .min ... .max), radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+
+    /// 1 to 128 characters of letters, digits and `-_.:` — nothing that could forge a log line.
+    static func isToken(_ text: String) -> Bool {
+        (1...128).contains(text.utf8.count)
+            && text.utf8.allSatisfy { byte in
+                (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
+                    || [45, 95, 46, 58].contains(byte)
+            }
+    }
+}
