@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -24,21 +25,38 @@ struct RequestLoggingMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
+        } catch {
+            // Hummingbird answers 500 for anything else; log it with the request's id.
+            logAccess(request, context: context, status: 500, bytes: 0, since: started, error: error)
+            throw error
         }
         response.headers[Self.requestIDHeader] = correlationID
+        logAccess(
+            request, context: context, status: Int(response.status.code), bytes: response.body.contentLength ?? 0,
+            since: started, error: nil)
+        return response
+    }
+
+    private func logAccess(
+        _ request: Request, context: Context, status: Int, bytes: Int, since started: ContinuousClock.Instant,
+        error: (any Error)?
+    ) {
         let elapsed = (ContinuousClock.now - started).components
         let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
-        context.logger.info(
-            "request",
-            metadata: [
-                "method": .string(request.method.rawValue),
-                "path": .string(request.uri.path),
-                "status": .stringConvertible(response.status.code),
-                "bytes": .stringConvertible(response.body.contentLength ?? 0),
-                "duration_ms": .string(String(format: "%.3f", milliseconds)),
-                "client": .string(context.clientAddress ?? "-"),
-            ])
-        return response
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue),
+            "path": .string(request.uri.path),
+            "status": .stringConvertible(status),
+            "bytes": .stringConvertible(bytes),
+            "duration_ms": .string(String(format: "%.3f", milliseconds)),
+            "client": .string(context.clientAddress ?? "-"),
+        ]
+        if let error { metadata["error"] = .string("\(error)") }
+        if status >= 500 {
+            context.logger.error("request", metadata: metadata)
+        } else {
+            context.logger.info("request", metadata: metadata)
+        }
     }
 
     /// The caller's id when it is a sane token, else a traceparent's trace id, else a new id.
