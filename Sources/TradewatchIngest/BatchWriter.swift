@@ -1,4 +1,6 @@
+public import CoreMetrics
 public import Logging
+import Metrics
 public import ServiceLifecycle
 import Synchronization
 public import TradewatchCore
@@ -62,12 +64,14 @@ public final class BatchWriter: Service, Sendable {
     private let onCommit: CommitHook
     private let logger: Logger
     private let state: Mutex<State>
+    private let metrics: WriterMetrics
 
     /// - Parameter lastCommitted: the store's last commit sequence (``AnalyticsStore/lastCommitSequence()``).
     public init(
         store: AnalyticsStore, lastCommitted: Int64, configuration: Configuration = .init(), logger: Logger,
-        onCommit: @escaping CommitHook = { _, _ in }
+        metricsFactory: any MetricsFactory = MetricsSystem.factory, onCommit: @escaping CommitHook = { _, _ in }
     ) {
+        self.metrics = WriterMetrics(factory: metricsFactory)
         self.store = store
         self.configuration = configuration
         self.logger = logger
@@ -100,8 +104,12 @@ public final class BatchWriter: Service, Sendable {
                 return .success(state.writerWaiting)
             }
             switch outcome {
-            case .success(let writer): writer?.resume(returning: true)
-            case .failure(let error): continuation.resume(throwing: error)
+            case .success(let writer):
+                metrics.queuedRows.record(queuedRows)
+                writer?.resume(returning: true)
+            case .failure(let error):
+                metrics.refused(error)
+                continuation.resume(throwing: error)
             }
         }
     }
@@ -195,9 +203,13 @@ public final class BatchWriter: Service, Sendable {
     private func commit(_ group: [Pending]) async {
         let sequence = state.withLock { $0.lastCommitted } + 1
         let batches = group.flatMap(\.batches)
+        let started = ContinuousClock.now
         do {
             try await store.commit(batches, sequence: sequence)
+            metrics.committed(batches, duration: ContinuousClock.now - started)
+            metrics.queuedRows.record(queuedRows)
         } catch {
+            metrics.commitFailures.increment()
             logger.error("commit failed", metadata: ["sequence": "\(sequence)", "error": "\(error)"])
             for pending in group { pending.continuation.resume(throwing: IngestError.commitFailed("\(error)")) }
             return
@@ -211,5 +223,46 @@ public final class BatchWriter: Service, Sendable {
         onCommit(sequence, batches)
         for pending in group { pending.continuation.resume(returning: sequence) }
         for waiter in waiters { waiter.continuation.resume() }
+    }
+}
+
+/// What the writer reports to swift-metrics (exposed by `/metrics`).
+struct WriterMetrics: Sendable {
+    let factory: any MetricsFactory
+    let queuedRows: Gauge
+    let batchRows: Recorder
+    let commitDuration: Timer
+    let commitFailures: Counter
+    let rowsByTable: [AnalyticsTable: Counter]
+    let refusedQueueFull: Counter
+    let refusedShuttingDown: Counter
+
+    init(factory: any MetricsFactory) {
+        self.factory = factory
+        queuedRows = Gauge(label: "tradewatch.ingest.queue.rows", factory: factory)
+        batchRows = Recorder(label: "tradewatch.ingest.commit.rows", factory: factory)
+        commitDuration = Timer(label: "tradewatch.ingest.commit.duration.seconds", factory: factory)
+        commitFailures = Counter(label: "tradewatch.ingest.commit.failures.total", factory: factory)
+        rowsByTable = Dictionary(uniqueKeysWithValues: AnalyticsTable.allCases.map { table in
+            (table, Counter(label: "tradewatch.ingest.rows.total", dimensions: [("table", table.rawValue)], factory: factory))
+        })
+        refusedQueueFull = Counter(
+            label: "tradewatch.ingest.refused.total", dimensions: [("reason", "queue_full")], factory: factory)
+        refusedShuttingDown = Counter(
+            label: "tradewatch.ingest.refused.total", dimensions: [("reason", "shutting_down")], factory: factory)
+    }
+
+    func committed(_ batches: [ColumnarBatch], duration: Duration) {
+        commitDuration.record(duration: duration)
+        batchRows.record(batches.reduce(0) { $0 + $1.rowCount })
+        for batch in batches { rowsByTable[batch.table]?.increment(by: batch.rowCount) }
+    }
+
+    func refused(_ error: IngestError) {
+        switch error {
+        case .queueFull: refusedQueueFull.increment()
+        case .shuttingDown: refusedShuttingDown.increment()
+        default: break
+        }
     }
 }

@@ -16,10 +16,11 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     try checkPortAvailable(host: configuration.host, port: configuration.port)
     let stores = try Stores(dataDirectory: configuration.dataDirectory, analyticsConfiguration: configuration.analytics)
+    let metrics = ServerMetrics()
     let writer = BatchWriter(
         store: stores.analytics, lastCommitted: try await stores.analytics.lastCommitSequence(),
-        configuration: configuration.ingest, logger: logger, onCommit: onCommit)
-    let router = buildRouter(stores: stores, writer: writer, limits: configuration.ingestLimits)
+        configuration: configuration.ingest, logger: logger, metricsFactory: metrics.factory, onCommit: onCommit)
+    let router = buildRouter(stores: stores, writer: writer, limits: configuration.ingestLimits, metrics: metrics)
     var app = Application(
         router: router,
         configuration: .init(
@@ -36,11 +37,16 @@ public func buildApplication(
 }
 
 /// The routes of the server.
-func buildRouter(stores: Stores, writer: BatchWriter, limits: IngestLimits) -> Router<TradewatchRequestContext> {
+func buildRouter(
+    stores: Stores, writer: BatchWriter, limits: IngestLimits, metrics: ServerMetrics
+) -> Router<TradewatchRequestContext> {
     let router = Router(context: TradewatchRequestContext.self)
-    router.add(middleware: RequestLoggingMiddleware())
+    let routes = Set(["/health", "/ready", "/metrics", "/write", "/api/v2/write", "/ping", "/api/v2/ping", "/query"])
+        .union(AnalyticsTable.allCases.map { "/api/v1/\($0.rawValue)" })
+    router.add(middleware: RequestLoggingMiddleware(metrics: metrics, knownRoutes: routes))
     router.addRoutes(HealthController(stores: stores).routes)
     IngestController(writer: writer, limits: limits).addRoutes(to: router)
     InfluxCompatibilityController().addRoutes(to: router)
+    MetricsController(metrics: metrics, stores: stores).addRoutes(to: router)
     return router
 }

@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import MetricsTestKit
 import ServiceLifecycle
 import Synchronization
 import Testing
@@ -136,5 +137,27 @@ import TradewatchStorage
         let writer = BatchWriter(store: store, lastCommitted: last, logger: testLogger)
         let next = try await Self.running(writer) { try await writer.submit([Self.trades(1)]) }
         #expect(next == 3)
+    }
+
+    @Test func commitsAndRefusalsAreMeasured() async throws {
+        let folder = try TemporaryDirectory()
+        let store = try AnalyticsStore(path: folder.path("m.duckdb"), configuration: .init(readConnections: 1))
+        defer { store.close() }
+        let metrics = TestMetrics()
+        let writer = BatchWriter(
+            store: store, lastCommitted: 0, configuration: .init(maxQueuedRows: 1_000), logger: testLogger,
+            metricsFactory: metrics)
+        let queued = Task { try await writer.submit([Self.trades(600)]) }
+        while writer.queuedRows == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        await #expect(throws: IngestError.self) { try await writer.submit([Self.trades(600)]) }
+        #expect(try metrics.expectCounter("tradewatch.ingest.refused.total", [("reason", "queue_full")]).totalValue == 1)
+        #expect(try metrics.expectGauge("tradewatch.ingest.queue.rows").lastValue == 600)
+
+        _ = try await Self.running(writer) { try await queued.value }
+        #expect(try metrics.expectCounter("tradewatch.ingest.rows.total", [("table", "trades")]).totalValue == 600)
+        #expect(try metrics.expectCounter("tradewatch.ingest.rows.total", [("table", "metrics")]).totalValue == 0)
+        #expect(try metrics.expectTimer("tradewatch.ingest.commit.duration.seconds").values.count == 1)
+        #expect(try metrics.expectRecorder("tradewatch.ingest.commit.rows").lastValue == 600)
+        #expect(try metrics.expectGauge("tradewatch.ingest.queue.rows").lastValue == 0)
     }
 }

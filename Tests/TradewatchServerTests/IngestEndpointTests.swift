@@ -92,6 +92,16 @@ private func gzip(_ data: Data) throws -> Data {
         #expect(problem.headers["content-type"] == "application/problem+json")
         #expect(problem.body.contains("trades[1].qty: must not be negative"))
 
+        // The writes above show in the Prometheus exposition.
+        let exposition = String(decoding: try await get(base.appendingPathComponent("metrics")).body, as: UTF8.self)
+        #expect(exposition.contains(#"tradewatch_ingest_rows_total{table="trades"} 1"#))
+        #expect(exposition.contains(#"http_server_requests_total{method="POST",route="/write",status="400"}"#))
+        #expect(exposition.contains(#"tradewatch_ingest_commit_duration_seconds_count"#))
+        for name in ["process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds", "process_threads",
+                     "process_uptime_seconds", #"tradewatch_store_size_bytes{store="analytics"}"#] {
+            #expect(exposition.contains(name), "missing \(name)")
+        }
+
         // What InfluxDB clients and Telegraf call before writing.
         #expect(try await get(base.appendingPathComponent("ping")).status == 204)
         #expect(try await get(base.appendingPathComponent("api/v2/ping")).status == 204)

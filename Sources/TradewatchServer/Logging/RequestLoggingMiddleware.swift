@@ -8,6 +8,9 @@ import Logging
 /// the response's `X-Request-ID`, and writes one access line per request at info.
 struct RequestLoggingMiddleware: RouterMiddleware {
     typealias Context = TradewatchRequestContext
+    let metrics: ServerMetrics
+    /// Routes counted by name; any other path is counted as "unmatched" to bound cardinality.
+    let knownRoutes: Set<String>
 
     static var requestIDHeader: HTTPField.Name { HTTPField.Name("X-Request-ID")! }
     static var traceparentHeader: HTTPField.Name { HTTPField.Name("traceparent")! }
@@ -41,7 +44,10 @@ struct RequestLoggingMiddleware: RouterMiddleware {
         _ request: Request, context: Context, status: Int, bytes: Int, since started: ContinuousClock.Instant,
         error: (any Error)?
     ) {
-        let elapsed = (ContinuousClock.now - started).components
+        let duration = ContinuousClock.now - started
+        let route = knownRoutes.contains(request.uri.path) ? request.uri.path : "unmatched"
+        metrics.recordRequest(method: request.method.rawValue, route: route, status: status, duration: duration)
+        let elapsed = duration.components
         let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),

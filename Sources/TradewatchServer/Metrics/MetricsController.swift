@@ -1,0 +1,19 @@
+import Hummingbird
+import NIOCore
+import TradewatchStorage
+
+/// `GET /metrics`: Prometheus text exposition of everything the server measures.
+struct MetricsController {
+    let metrics: ServerMetrics
+    let stores: Stores
+
+    func addRoutes(to router: Router<TradewatchRequestContext>) {
+        router.get("metrics") { _, _ in
+            let text = metrics.scrape(
+                analyticsBytes: stores.analytics.sizeBytes, operationalBytes: stores.operational.sizeBytes)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: text)))
+        }
+    }
+}

@@ -1,0 +1,94 @@
+public import CoreMetrics
+import Foundation
+import Metrics
+public import Prometheus
+
+/// The server's metrics: a Prometheus registry fed through swift-metrics (names are dotted in
+/// code and exposed with underscores), plus process and store gauges refreshed on each scrape.
+public struct ServerMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    public let factory: any MetricsFactory
+    let startedAt = ContinuousClock.now
+
+    public init() {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.nameAndLabelSanitizer = { name, labels in (name.replacingOccurrences(of: ".", with: "_"), labels) }
+        self.registry = registry
+        self.factory = factory
+    }
+
+    /// Counts a request and its duration, by route and status.
+    func recordRequest(method: String, route: String, status: Int, duration: Duration) {
+        Counter(
+            label: "http.server.requests.total",
+            dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory
+        ).increment()
+        Timer(
+            label: "http.server.request.duration.seconds", dimensions: [("method", method), ("route", route)],
+            factory: factory
+        ).record(duration: duration)
+    }
+
+    /// Refreshes the gauges read from /proc and the stores, then renders the Prometheus text.
+    func scrape(analyticsBytes: Int, operationalBytes: Int) -> [UInt8] {
+        let process = ProcessStatistics.current()
+        let uptime = (ContinuousClock.now - startedAt).components
+        gauge("process", "resident_memory", "bytes", "Resident memory of the server process.")
+            .set(Double(process.residentBytes))
+        gauge("process", "cpu", "seconds_total", "CPU time the server process used, user and system.")
+            .set(process.cpuSeconds)
+        gauge("process", "open_fds", "", "Open file descriptors.").set(Double(process.openFileDescriptors))
+        gauge("process", "threads", "", "Threads of the server process.").set(Double(process.threads))
+        gauge("process", "uptime", "seconds", "Seconds since the server started.")
+            .set(Double(uptime.seconds) + Double(uptime.attoseconds) / 1e18)
+        gauge("tradewatch", "store_size", "bytes", "Size of each store's files.", store: "analytics")
+            .set(Double(analyticsBytes))
+        gauge("tradewatch", "store_size", "bytes", "Size of each store's files.", store: "operational")
+            .set(Double(operationalBytes))
+        return registry.emitToBuffer()
+    }
+}
+
+extension ServerMetrics {
+    private func gauge(
+        _ namespace: String, _ name: String, _ unit: String, _ help: String, store: String? = nil
+    ) -> Prometheus.Gauge {
+        let descriptor = MetricNameDescriptor(namespace: namespace, metricName: name, unitName: unit, helpText: help)
+        guard let store else { return registry.makeGauge(descriptor: descriptor) }
+        return registry.makeGauge(descriptor: descriptor, labels: [("store", store)])
+    }
+}
+
+/// The process's own figures, from /proc/self.
+struct ProcessStatistics {
+    var residentBytes = 0
+    var cpuSeconds = 0.0
+    var openFileDescriptors = 0
+    var threads = 0
+
+    static func current() -> ProcessStatistics {
+        var statistics = ProcessStatistics()
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        if let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) {
+            let fields = statm.split(separator: " ")
+            if fields.count > 1, let pages = Int(fields[1]) { statistics.residentBytes = pages * pageSize }
+        }
+        // /proc/self/stat: fields after the ")" closing the command name; utime and stime are
+        // fields 14 and 15, num_threads field 20 (1-based, counting from the pid).
+        if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        {
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 17, let user = Double(fields[11]), let system = Double(fields[12]),
+                let threads = Int(fields[17])
+            {
+                statistics.cpuSeconds = (user + system) / ticks
+                statistics.threads = threads
+            }
+        }
+        statistics.openFileDescriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+        return statistics
+    }
+}
