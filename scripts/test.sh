@@ -16,5 +16,8 @@ fi
 echo "== InfluxDB client compatibility tests (real Python clients against the real server)"
 ./scripts/client-tests.sh
 
+echo "== Prometheus scrapes a real server"
+./scripts/prometheus-scrape-test.sh
+
 echo "== running the Swift test suite"
 swift test --skip-build 2>&1
