@@ -45,7 +45,7 @@ func buildRouter(
         .union(AnalyticsTable.allCases.map { "/api/v1/\($0.rawValue)" })
     router.add(middleware: RequestLoggingMiddleware(metrics: metrics, knownRoutes: routes))
     router.addRoutes(HealthController(stores: stores).routes)
-    IngestController(writer: writer, limits: limits).addRoutes(to: router)
+    IngestController(writer: writer, limits: limits, metrics: metrics).addRoutes(to: router)
     InfluxCompatibilityController().addRoutes(to: router)
     MetricsController(metrics: metrics, stores: stores).addRoutes(to: router)
     return router

@@ -14,15 +14,18 @@ struct IngestController {
 
     let writer: BatchWriter
     let limits: IngestLimits
+    let metrics: ServerMetrics
 
     static var commitHeader: HTTPField.Name { HTTPField.Name("X-Tradewatch-Commit")! }
 
     func addRoutes(to router: Router<Context>) {
-        router.post("write") { request, _ in
-            try await lineProtocol(request, precisionParameter: request.uri.queryParameters.get("precision"), v1: true)
+        router.post("write") { request, context in
+            try await lineProtocol(
+                request, context: context, precisionParameter: request.uri.queryParameters.get("precision"), v1: true)
         }
-        router.post("api/v2/write") { request, _ in
-            try await lineProtocol(request, precisionParameter: request.uri.queryParameters.get("precision"), v1: false)
+        router.post("api/v2/write") { request, context in
+            try await lineProtocol(
+                request, context: context, precisionParameter: request.uri.queryParameters.get("precision"), v1: false)
         }
         for table in AnalyticsTable.allCases {
             router.post("api/v1/\(table.rawValue)") { request, context in
@@ -31,7 +34,9 @@ struct IngestController {
         }
     }
 
-    private func lineProtocol(_ request: Request, precisionParameter: String?, v1: Bool) async throws -> Response {
+    private func lineProtocol(
+        _ request: Request, context: Context, precisionParameter: String?, v1: Bool
+    ) async throws -> Response {
         do {
             let precision: TimestampPrecision
             if let precisionParameter {
@@ -48,8 +53,13 @@ struct IngestController {
             let receivedAt = Self.nowNanoseconds()
             let body = try await self.body(of: request)
             var mapper = LineProtocolMapper()
-            try body.withUnsafeReadableBytes { bytes in
-                try mapper.map(bytes, precision: precision, receivedAt: receivedAt)
+            try await timed(
+                "tradewatch.ingest.parse.duration.seconds", slowerThan: .milliseconds(250), logger: context.logger,
+                metadata: ["bytes": .stringConvertible(body.readableBytes)], factory: metrics.factory
+            ) {
+                try body.withUnsafeReadableBytes { bytes in
+                    try mapper.map(bytes, precision: precision, receivedAt: receivedAt)
+                }
             }
             let sequence = try await writer.submit(Array(mapper.batches.values))
             return committed(sequence)
