@@ -11,6 +11,7 @@ import TradewatchStorage
 ///   An existing file is never changed by a failed start.
 public func buildApplication(
     configuration: ServerConfiguration, logger: Logger,
+    selfLogs: SelfLogBuffer? = nil,
     onCommit: @escaping BatchWriter.CommitHook = { _, _ in },
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
@@ -33,6 +34,9 @@ public func buildApplication(
     app.addServices(
         StoreMaintenanceService(stores: stores, checkpointInterval: configuration.checkpointInterval, logger: logger),
         writer)
+    if let selfLogs {
+        app.addServices(SelfLogService(buffer: selfLogs, writer: writer))
+    }
     return app
 }
 

@@ -51,6 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log format: json (one object per line) or text (env: TRADEWATCH_LOG_FORMAT; default: json).")
     var logFormat: String?
 
+    @Flag(help: "Also store the server's own log records in the logs table with service=tradewatch (env: TRADEWATCH_SELF_LOGS=1).")
+    var selfLogs = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env: TRADEWATCH_LOG_LEVEL; default: info).")
     var logLevel: String?
 
@@ -84,10 +87,15 @@ struct ServeCommand: AsyncParsableCommand {
             }()
         )
         let format = env.string(logFormat, "TRADEWATCH_LOG_FORMAT", default: "json")
-        switch format {
-        case "json": LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
-        case "text": LoggingSystem.bootstrap { label in StreamLogHandler.standardOutput(label: label) }
-        default: throw ValidationError("log format \(format) is not json or text")
+        guard format == "json" || format == "text" else {
+            throw ValidationError("log format \(format) is not json or text")
+        }
+        let selfLogBuffer = selfLogs || env.environment["TRADEWATCH_SELF_LOGS"] == "1" ? SelfLogBuffer() : nil
+        LoggingSystem.bootstrap { label in
+            let output: any LogHandler = format == "json"
+                ? JSONLogHandler(label: label) : StreamLogHandler.standardOutput(label: label)
+            guard let selfLogBuffer else { return output }
+            return MultiplexLogHandler([output, SelfLogHandler(label: label, buffer: selfLogBuffer)])
         }
         var logger = Logger(label: "tradewatch")
         logger.logLevel = level
@@ -96,7 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory).standardizedFileURL.path
         // Store errors (unusable data directory, locked or foreign database file) surface here,
         // before anything listens, as one message naming the file.
-        let app = try await buildApplication(configuration: configuration, logger: logger, onServerRunning: { port in
+        let app = try await buildApplication(
+            configuration: configuration, logger: logger, selfLogs: selfLogBuffer, onServerRunning: { port in
             let elapsed = (ContinuousClock.now - started).components
             let milliseconds = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
             say("Tradewatch listening on http://\(configuration.host):\(port), data in \(dataDirectory) (ready in \(milliseconds) ms)")
