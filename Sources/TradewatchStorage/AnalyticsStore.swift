@@ -129,6 +129,15 @@ public final class AnalyticsStore: Sendable {
         }
     }
 
+    /// Memory DuckDB holds (buffer pool, indexes, row groups not yet checkpointed), in bytes.
+    public func memoryUsageBytes() async throws -> Int {
+        try await read { connection in
+            let rows = try connection.query("SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT FROM duckdb_memory()").rows()
+            guard case .int64(let bytes) = rows.first?.first else { return 0 }
+            return Int(bytes)
+        }
+    }
+
     /// Size of the database file and its write-ahead log, in bytes.
     public var sizeBytes: Int {
         [path, path + ".wal"].reduce(0) { total, file in

@@ -99,7 +99,8 @@ private func gzip(_ data: Data) throws -> Data {
         #expect(exposition.contains(#"tradewatch_ingest_commit_duration_seconds_count"#))
         #expect(exposition.contains(#"tradewatch_ingest_parse_duration_seconds_count"#))
         for name in ["process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds", "process_threads",
-                     "process_uptime_seconds", #"tradewatch_store_size_bytes{store="analytics"}"#] {
+                     "process_uptime_seconds", #"tradewatch_store_size_bytes{store="analytics"}"#,
+                     "tradewatch_duckdb_memory_bytes"] {
             #expect(exposition.contains(name), "missing \(name)")
         }
 

@@ -10,7 +10,8 @@ struct MetricsController {
     func addRoutes(to router: Router<TradewatchRequestContext>) {
         router.get("metrics") { _, _ in
             let text = metrics.scrape(
-                analyticsBytes: stores.analytics.sizeBytes, operationalBytes: stores.operational.sizeBytes)
+                analyticsBytes: stores.analytics.sizeBytes, operationalBytes: stores.operational.sizeBytes,
+                duckDBMemoryBytes: (try? await stores.analytics.memoryUsageBytes()) ?? 0)
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: text)))

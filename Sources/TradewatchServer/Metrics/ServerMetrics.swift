@@ -31,7 +31,7 @@ public struct ServerMetrics: Sendable {
     }
 
     /// Refreshes the gauges read from /proc and the stores, then renders the Prometheus text.
-    func scrape(analyticsBytes: Int, operationalBytes: Int) -> [UInt8] {
+    func scrape(analyticsBytes: Int, operationalBytes: Int, duckDBMemoryBytes: Int) -> [UInt8] {
         let process = ProcessStatistics.current()
         let uptime = (ContinuousClock.now - startedAt).components
         gauge("process", "resident_memory", "bytes", "Resident memory of the server process.")
@@ -46,6 +46,7 @@ public struct ServerMetrics: Sendable {
             .set(Double(analyticsBytes))
         gauge("tradewatch", "store_size", "bytes", "Size of each store's files.", store: "operational")
             .set(Double(operationalBytes))
+        gauge("tradewatch", "duckdb_memory", "bytes", "Memory DuckDB holds.").set(Double(duckDBMemoryBytes))
         return registry.emitToBuffer()
     }
 }
