@@ -61,7 +61,7 @@ struct IngestController {
                     try mapper.map(bytes, precision: precision, receivedAt: receivedAt)
                 }
             }
-            let sequence = try await writer.submit(Array(mapper.batches.values))
+            let sequence = try await writer.submit(Self.tagged(Array(mapper.batches.values), context.correlationID))
             return committed(sequence)
         } catch let error as IngestError {
             return Self.influxError(error)
@@ -73,10 +73,21 @@ struct IngestController {
             let body = try await self.body(of: request)
             let batch = try JSONIngestDecoder.decode(Data(buffer: body, byteTransferStrategy: .noCopy), table: table)
             guard batch.rowCount > 0 else { throw IngestError.invalid("\(table.rawValue) is empty: nothing to write") }
-            let sequence = try await writer.submit([batch])
+            let sequence = try await writer.submit(Self.tagged([batch], correlationID))
             return committed(sequence)
         } catch let error as IngestError {
             return Self.problem(error, correlationID: correlationID)
+        }
+    }
+
+    /// Rows with a `correlation_id` column that did not set one get the request's, so that one
+    /// id finds everything a request wrote.
+    static func tagged(_ batches: [ColumnarBatch], _ correlationID: String) -> [ColumnarBatch] {
+        batches.map { batch in
+            guard let column = batch.table.columnIndex("correlation_id") else { return batch }
+            var tagged = batch
+            tagged.fillMissingText(column: column, with: correlationID)
+            return tagged
         }
     }
 

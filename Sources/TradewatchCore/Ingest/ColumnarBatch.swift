@@ -57,6 +57,15 @@ public struct ColumnarBatch: Sendable {
         estimatedBytes += 9 * (doubles.count + integers.count)
     }
 
+    /// Sets the text column `column` to `value` in every row where it is NULL.
+    public mutating func fillMissingText(column: Int, with value: String) {
+        guard case .text(let slot) = slots[column] else { return }
+        for row in texts[slot].indices where texts[slot][row] == nil {
+            texts[slot][row] = value
+            estimatedBytes += value.utf8.count
+        }
+    }
+
     /// The value at `row` of column `column`, for rendering (live stream, tests).
     public func value(row: Int, column: Int) -> Value {
         switch slots[column] {
