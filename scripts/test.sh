@@ -20,4 +20,17 @@ echo "== Prometheus scrapes a real server"
 ./scripts/prometheus-scrape-test.sh
 
 echo "== running the Swift test suite"
-swift test --skip-build 2>&1
+# A rare crash inside libduckdb (duckdb::Value::operator=) has been seen in this test process,
+# which opens dozens of databases from many threads at once; it has not been seen in the
+# server. Until it is understood, a run that crashed (not one with a failing test) is retried
+# up to twice, loudly (README, "Known issues").
+for attempt in 1 2 3; do
+    if swift test --skip-build 2>&1 | tee "$log"; then
+        exit 0
+    fi
+    if ! grep -q "Program crashed" "$log"; then
+        exit 1
+    fi
+    echo "warning: the Swift test process crashed (attempt $attempt of 3); see the backtrace above" >&2
+done
+exit 1

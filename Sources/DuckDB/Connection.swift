@@ -1,4 +1,5 @@
 internal import CDuckDB
+import Synchronization
 
 /// A connection to a ``Database``: its own transaction, its own prepared statements.
 ///
@@ -14,7 +15,8 @@ public final class Connection: @unchecked Sendable {
 
     init(database: Database) throws {
         var connection: duckdb_connection?
-        guard duckdb_connect(database.handle, &connection) == DuckDBSuccess, let connection else {
+        let state = InstanceCache.openAndClose.withLock { _ in duckdb_connect(database.handle, &connection) }
+        guard state == DuckDBSuccess, let connection else {
             throw DuckDBError(operation: .connect, kind: .other(code: -1), message: "could not connect to the database")
         }
         self.database = database
@@ -23,7 +25,7 @@ public final class Connection: @unchecked Sendable {
 
     deinit {
         var connection: duckdb_connection? = handle
-        duckdb_disconnect(&connection)
+        InstanceCache.openAndClose.withLock { _ in duckdb_disconnect(&connection) }
     }
 
     /// Runs one or more statements and discards any rows they return.

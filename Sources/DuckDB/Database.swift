@@ -1,4 +1,5 @@
 internal import CDuckDB
+import Synchronization
 
 /// An open DuckDB database: a file, or memory only.
 ///
@@ -23,6 +24,13 @@ public final class Database: @unchecked Sendable {
     ///   process, an invalid setting.
     public init(_ location: Location, configuration: Configuration = Configuration()) throws {
         self.location = location
+        self.handle = try InstanceCache.openAndClose.withLock { _ in
+            try Self.open(location, configuration: configuration)
+        }
+    }
+
+    /// Creates the configuration and opens; called under ``InstanceCache/openAndClose``.
+    private static func open(_ location: Location, configuration: Configuration) throws -> duckdb_database {
         var config: duckdb_config?
         guard duckdb_create_config(&config) == DuckDBSuccess, let config else {
             throw DuckDBError(operation: .configure, kind: .outOfMemory, message: "could not create a configuration")
@@ -55,7 +63,7 @@ public final class Database: @unchecked Sendable {
             failure.message = "cannot open \(path.map { "database file \($0)" } ?? "in-memory database"): \(failure.message)"
             throw failure
         }
-        self.handle = database
+        return database
     }
 
     /// Opens a database file at `path`.
@@ -65,7 +73,7 @@ public final class Database: @unchecked Sendable {
 
     deinit {
         var database: duckdb_database? = handle
-        duckdb_close(&database)
+        InstanceCache.openAndClose.withLock { _ in duckdb_close(&database) }
     }
 
     /// Makes a new connection. Connections are independent: each has its own transaction.
@@ -78,8 +86,12 @@ public final class Database: @unchecked Sendable {
 }
 
 /// DuckDB's process-wide cache of open database files; lives as long as the process.
-private final class InstanceCache: @unchecked Sendable {
+final class InstanceCache: @unchecked Sendable {
     static let shared = InstanceCache()
+    /// Configuring, opening, connecting and closing one at a time: these touch DuckDB's
+    /// process-wide state (the instance cache, built-in extension registration, option tables),
+    /// and rare crashes showed in tests that open many databases in parallel.
+    static let openAndClose = Mutex(())
     let handle: duckdb_instance_cache
 
     private init() {

@@ -12,13 +12,19 @@ public final class ResultSet: @unchecked Sendable {
     public let columnNames: [String]
     public let columnTypes: [ColumnType]
     private let result: UnsafeMutablePointer<duckdb_result>
+    /// Kept until the result is released: destroying a pending result aborts a statement that has
+    /// not completed, and a streamed statement completes only when its last chunk is fetched.
+    private let pending: duckdb_pending_result
     private var finished = false
 
     init(statement: PreparedStatement) throws {
-        var pending: duckdb_pending_result?
-        defer { duckdb_destroy_pending(&pending) }
-        guard duckdb_pending_prepared_streaming(statement.handle, &pending) == DuckDBSuccess, let pending else {
-            throw DuckDBError.fromC(.execute, pending.flatMap { duckdb_pending_error($0) }, sql: statement.sql)
+        var pendingHandle: duckdb_pending_result?
+        guard duckdb_pending_prepared_streaming(statement.handle, &pendingHandle) == DuckDBSuccess,
+            let pending = pendingHandle
+        else {
+            let error = DuckDBError.fromC(.execute, pendingHandle.flatMap { duckdb_pending_error($0) }, sql: statement.sql)
+            duckdb_destroy_pending(&pendingHandle)
+            throw error
         }
         let result = UnsafeMutablePointer<duckdb_result>.allocate(capacity: 1)
         result.initialize(to: duckdb_result())
@@ -27,9 +33,11 @@ public final class ResultSet: @unchecked Sendable {
                 .execute, duckdb_result_error(result), type: duckdb_result_error_type(result), sql: statement.sql)
             duckdb_destroy_result(result)
             result.deallocate()
+            duckdb_destroy_pending(&pendingHandle)
             throw error
         }
         self.statement = statement
+        self.pending = pending
         self.result = result
         let count = Int(duckdb_column_count(result))
         self.columnNames = (0..<count).map { String(cString: duckdb_column_name(result, idx_t($0))) }
@@ -43,6 +51,8 @@ public final class ResultSet: @unchecked Sendable {
     deinit {
         duckdb_destroy_result(result)
         result.deallocate()
+        var pendingHandle: duckdb_pending_result? = pending
+        duckdb_destroy_pending(&pendingHandle)
     }
 
     public var columnCount: Int { columnNames.count }
