@@ -31,11 +31,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
-        if let extra = event.metadata { merged.merge(extra) { $1 } }
-        if let error = event.error { merged["error"] = .string("\(error)") }
-        let correlationID = merged.removeValue(forKey: "correlation_id")
+        let (merged, correlationID) = event.fields(handlerMetadata: metadata, provider: metadataProvider)
 
         var line = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"logger\":"
         LabelsWriter.appendQuoted(label, to: &line)

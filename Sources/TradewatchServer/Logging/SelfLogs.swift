@@ -63,6 +63,7 @@ public final class SelfLogBuffer: Sendable {
 /// A swift-log handler that copies records into a ``SelfLogBuffer``.
 public struct SelfLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
     public var logLevel: Logger.Level = .info
     private let label: String
     private let buffer: SelfLogBuffer
@@ -78,9 +79,8 @@ public struct SelfLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var merged = metadata
-        if let extra = event.metadata { merged.merge(extra) { $1 } }
-        let correlationID = merged.removeValue(forKey: "correlation_id")?.description
+        let (merged, correlation) = event.fields(handlerMetadata: metadata, provider: metadataProvider)
+        let correlationID = correlation?.description
         var attributes = LabelsWriter()
         attributes.add("logger", string: label)
         for key in merged.keys.sorted() { attributes.add(key, string: merged[key]!.description) }
