@@ -79,11 +79,23 @@ let package = Package(
             swiftSettings: sharedSwiftSettings
         ),
         .target(
+            name: "TradewatchQuery",
+            dependencies: [
+                "DuckDB",
+                "TradewatchCore",
+                "TradewatchStorage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .target(
             name: "TradewatchServer",
             dependencies: [
+                "DuckDB",
                 "TradewatchCore",
                 "TradewatchStorage",
                 "TradewatchIngest",
+                "TradewatchQuery",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -149,6 +161,11 @@ let package = Package(
                 "TradewatchIngest", "TradewatchStorage", "TradewatchCore", "TradewatchTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "TradewatchQueryTests",
+            dependencies: ["TradewatchQuery", "TradewatchStorage", "TradewatchCore", "DuckDB", "TradewatchTestSupport"],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(
