@@ -48,3 +48,22 @@ import TradewatchQuery
         #expect(parameters.list("fn") == ["avg", "max", "p95"])
     }
 }
+
+@Suite struct BucketWidthTests {
+    @Test func readsEveryUnit() throws {
+        #expect(try BucketWidth("250ms", parameter: "bucket").nanoseconds == 250_000_000)
+        #expect(try BucketWidth("1s", parameter: "bucket").nanoseconds == 1_000_000_000)
+        #expect(try BucketWidth("5m", parameter: "bucket").nanoseconds == 300_000_000_000)
+        #expect(try BucketWidth("4h", parameter: "bucket").nanoseconds == 14_400_000_000_000)
+        #expect(try BucketWidth("1d", parameter: "bucket").nanoseconds == 86_400_000_000_000)
+    }
+
+    @Test func refusesUnknownUnitsAndOutOfRangeWidths() throws {
+        let unknown = #expect(throws: QueryError.self) { try BucketWidth("3 fortnights", parameter: "bucket") }
+        #expect(unknown?.message == "parameter bucket must be a duration such as 1s, 250ms, 5m, 1h or 1d, not \"3 fortnights\"")
+        let tooSmall = #expect(throws: QueryError.self) { try BucketWidth("10us", parameter: "interval") }
+        #expect(tooSmall?.message == "parameter interval must be between 1ms and 1w, not 10us")
+        #expect(throws: QueryError.self) { try BucketWidth("0s", parameter: "bucket") }
+        #expect(throws: QueryError.self) { try BucketWidth("-1m", parameter: "bucket") }
+    }
+}
