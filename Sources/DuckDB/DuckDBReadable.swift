@@ -185,3 +185,14 @@ extension DuckDBValue: DuckDBReadable {
         }
     }
 }
+
+/// A VARCHAR (or JSON) value's UTF-8 bytes, read in place: valid only while the chunk it came
+/// from is alive. For encoders that copy bytes out and never need a `String`.
+public struct TextBytes: DuckDBReadable, @unchecked Sendable {
+    public let bytes: UnsafeRawBufferPointer
+
+    public static func reader(for type: ColumnType) -> ValueReader<TextBytes>? {
+        guard type.id == .varchar || type.id == .blob else { return nil }
+        return { data, row in withStringBytes(data, row) { TextBytes(bytes: $0) } }
+    }
+}

@@ -16,6 +16,7 @@ public final class ResultSet: @unchecked Sendable {
     /// not completed, and a streamed statement completes only when its last chunk is fetched.
     private let pending: duckdb_pending_result
     private var finished = false
+    private var isClosed = false
 
     init(statement: PreparedStatement) throws {
         var pendingHandle: duckdb_pending_result?
@@ -49,8 +50,18 @@ public final class ResultSet: @unchecked Sendable {
     }
 
     deinit {
-        duckdb_destroy_result(result)
+        close()
         result.deallocate()
+    }
+
+    /// Ends the statement now, whether or not every chunk was read, and frees the result: the
+    /// connection can then run another statement. Call it on the thread that owns the
+    /// connection; `deinit` does it otherwise, wherever the last reference is dropped.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        finished = true
+        duckdb_destroy_result(result)
         var pendingHandle: duckdb_pending_result? = pending
         duckdb_destroy_pending(&pendingHandle)
     }

@@ -10,6 +10,8 @@ public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case cancelled
         /// The commit named by `min_commit` did not become visible in time (504).
         case notVisible
+        /// A query the server built failed in DuckDB: a bug, not the request's fault (500).
+        case failed
     }
 
     public let kind: Kind

@@ -3,6 +3,7 @@ public import Logging
 public import TradewatchCore
 public import TradewatchIngest
 import TradewatchStorage
+import TradewatchQuery
 
 /// Opens the stores in the data directory and builds the HTTP application that owns them.
 ///
@@ -18,10 +19,27 @@ public func buildApplication(
     try checkPortAvailable(host: configuration.host, port: configuration.port)
     let stores = try Stores(dataDirectory: configuration.dataDirectory, analyticsConfiguration: configuration.analytics)
     let metrics = ServerMetrics()
+    // Latest values live in memory: loaded once here, then kept current by every commit, as is
+    // the query cache's record of what each commit wrote.
+    let latest = LatestValues()
+    let started = ContinuousClock.now
+    try await latest.load(from: stores.analytics)
+    logger.info(
+        "Latest values loaded", metadata: ["event": "latest.loaded", "elapsed": .stringConvertible(ContinuousClock.now - started)])
+    let cache = QueryCache()
     let writer = BatchWriter(
         store: stores.analytics, lastCommitted: try await stores.analytics.lastCommitSequence(),
-        configuration: configuration.ingest, logger: logger, metricsFactory: metrics.factory, onCommit: onCommit)
-    let router = buildRouter(stores: stores, writer: writer, limits: configuration.ingestLimits, metrics: metrics)
+        configuration: configuration.ingest, logger: logger, metricsFactory: metrics.factory,
+        onCommit: { sequence, batches in
+            latest.record(batches)
+            cache.recordCommit(sequence: sequence, batches: batches)
+            onCommit(sequence, batches)
+        })
+    let queries = QueryController(
+        store: stores.analytics, writer: writer, registry: RunningQueries(), cache: cache, latest: latest,
+        limits: configuration.queryLimits)
+    let router = buildRouter(
+        stores: stores, writer: writer, limits: configuration.ingestLimits, metrics: metrics, queries: queries)
     var app = Application(
         router: router,
         configuration: .init(
@@ -42,15 +60,18 @@ public func buildApplication(
 
 /// The routes of the server.
 func buildRouter(
-    stores: Stores, writer: BatchWriter, limits: IngestLimits, metrics: ServerMetrics
+    stores: Stores, writer: BatchWriter, limits: IngestLimits, metrics: ServerMetrics, queries: QueryController
 ) -> Router<TradewatchRequestContext> {
     let router = Router(context: TradewatchRequestContext.self)
-    let routes = Set(["/health", "/ready", "/metrics", "/write", "/api/v2/write", "/ping", "/api/v2/ping", "/query"])
+    let routes = Set(["/health", "/ready", "/metrics", "/write", "/api/v2/write", "/ping", "/api/v2/ping", "/query", "/openapi.json", "/docs"])
         .union(AnalyticsTable.allCases.map { "/api/v1/\($0.rawValue)" })
+        .union(QueryController.routes)
     router.add(middleware: RequestLoggingMiddleware(metrics: metrics, knownRoutes: routes))
     router.addRoutes(HealthController(stores: stores).routes)
     IngestController(writer: writer, limits: limits, metrics: metrics).addRoutes(to: router)
     InfluxCompatibilityController().addRoutes(to: router)
     MetricsController(metrics: metrics, stores: stores).addRoutes(to: router)
+    queries.addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
     return router
 }

@@ -1,5 +1,6 @@
 public import TradewatchIngest
 public import TradewatchStorage
+public import TradewatchQuery
 
 /// Everything `tradewatch serve` can be told. Defaults suit a developer's machine.
 public struct ServerConfiguration: Sendable {
@@ -11,12 +12,15 @@ public struct ServerConfiguration: Sendable {
     public var checkpointInterval: Duration
     public var ingest: BatchWriter.Configuration
     public var ingestLimits: IngestLimits
+    public var queryLimits: QueryLimits
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
         analytics: AnalyticsStore.Configuration = .init(), checkpointInterval: Duration = .seconds(60),
-        ingest: BatchWriter.Configuration = .init(), ingestLimits: IngestLimits = .init()
+        ingest: BatchWriter.Configuration = .init(), ingestLimits: IngestLimits = .init(),
+        queryLimits: QueryLimits = .init()
     ) {
+        self.queryLimits = queryLimits
         self.ingest = ingest
         self.ingestLimits = ingestLimits
         self.host = host

@@ -13,8 +13,8 @@ public final class AnalyticsStore: Sendable {
     let database: Database
     private let writer: Connection
     private let writerThread: BlockingThreadPool
-    private let readerThreads: BlockingThreadPool
-    private let readers: ConnectionPool
+    let readerThreads: BlockingThreadPool
+    let readers: ConnectionPool
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
@@ -31,10 +31,21 @@ public final class AnalyticsStore: Sendable {
                     threads: configuration.threads, memoryLimit: configuration.memoryLimit,
                     tempDirectory: configuration.tempDirectory,
                     accessMode: configuration.readOnly ? .readOnly : .automatic,
-                    options: ["wal_autocheckpoint": configuration.walAutocheckpoint]))
+                    options: [
+                        "wal_autocheckpoint": configuration.walAutocheckpoint,
+                        // SQL from users runs here: no file, network or extension access at all.
+                        "enable_external_access": "false",
+                        "autoinstall_known_extensions": "false",
+                        "autoload_known_extensions": "false",
+                    ]))
             self.database = database
             writer = try database.connect()
-            readers = ConnectionPool(try (0..<max(1, configuration.readConnections)).map { _ in try database.connect() })
+            readers = ConnectionPool(try (0..<max(1, configuration.readConnections)).map { _ in
+                let reader = try database.connect()
+                // Progress of running queries is reported by GET /api/v1/queries.
+                try reader.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
+                return reader
+            })
         } catch let error as DuckDBError {
             throw Self.openError(path: path, error)
         }

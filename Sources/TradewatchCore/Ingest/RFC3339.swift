@@ -81,6 +81,15 @@ public enum RFC3339 {
 
     /// Formats nanoseconds since the epoch as `2026-01-01T00:00:00.123456789Z`.
     public static func format(nanoseconds: Int64) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(30)
+        append(nanoseconds: nanoseconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the RFC 3339 form of `nanoseconds` (always nine fraction digits) to `output`,
+    /// without an intermediate string: result encoders write millions of these.
+    public static func append(nanoseconds: Int64, to output: inout [UInt8]) {
         var seconds = nanoseconds / 1_000_000_000
         var fraction = nanoseconds % 1_000_000_000
         if fraction < 0 {
@@ -94,11 +103,35 @@ public enum RFC3339 {
             days -= 1
         }
         let (year, month, day) = civilFromDays(days)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var value = value
+            if value >= divisor * 10 {  // a year beyond 9999: all its digits
+                output.append(contentsOf: String(value).utf8)
+                return
+            }
+            while divisor > 0 {
+                output.append(UInt8(ascii: "0") + UInt8(value / divisor))
+                value %= divisor
+                divisor /= 10
+            }
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(Int(fraction), 9))Z"
+        if year < 0 { output.append(UInt8(ascii: "-")) }
+        digits(abs(year), 4)
+        output.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        output.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        output.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        output.append(UInt8(ascii: "."))
+        digits(Int(fraction), 9)
+        output.append(UInt8(ascii: "Z"))
     }
 
     static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {

@@ -45,7 +45,8 @@ struct RequestLoggingMiddleware: RouterMiddleware {
         error: (any Error)?
     ) {
         let duration = ContinuousClock.now - started
-        let route = knownRoutes.contains(request.uri.path) ? request.uri.path : "unmatched"
+        let path = request.uri.path.hasPrefix("/api/v1/queries/") ? "/api/v1/queries/{id}" : request.uri.path
+        let route = knownRoutes.contains(path) ? path : "unmatched"
         metrics.recordRequest(method: request.method.rawValue, route: route, status: status, duration: duration)
         let elapsed = duration.components
         let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15

@@ -1,0 +1,242 @@
+import DuckDB
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+import TradewatchCore
+import TradewatchQuery
+
+/// `POST /api/v1/query`: read-only SQL, streamed; and `GET /api/v1/queries`.
+extension QueryController {
+    /// The request body of `POST /api/v1/query`.
+    struct SQLRequest: Decodable {
+        let sql: String
+        let params: [SQLParameter]?
+        let timeout_ms: Int?
+        let max_rows: Int?
+    }
+
+    /// A JSON value bound to a `?` or `$n` of the statement.
+    enum SQLParameter: Decodable {
+        case null, bool(Bool), integer(Int64), number(Double), text(String)
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() {
+                self = .null
+            } else if let value = try? container.decode(Bool.self) {
+                self = .bool(value)
+            } else if let value = try? container.decode(Int64.self) {
+                self = .integer(value)
+            } else if let value = try? container.decode(Double.self) {
+                self = .number(value)
+            } else if let value = try? container.decode(String.self) {
+                self = .text(value)
+            } else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "a parameter must be null, a boolean, a number or a string")
+            }
+        }
+
+        var value: DuckDBValue {
+            switch self {
+            case .null: .null
+            case .bool(let value): .bool(value)
+            case .integer(let value): .int64(value)
+            case .number(let value): .double(value)
+            case .text(let value): .string(value)
+            }
+        }
+    }
+
+    /// Words that make an answer depend on the moment it is computed: never cached.
+    static let volatileSQL = ["now(", "current_", "random(", "today(", "uuid(", "gen_random", "nextval("]
+
+    func sql(_ request: Request, _ context: Context) async throws -> Response {
+        var request = request
+        do {
+            var parameters = QueryParameters(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+            if let minCommit = try parameters.integer("min_commit", in: 0...Int(Int64.max)) {
+                guard await writer.waitUntilVisible(Int64(minCommit), timeout: limits.minCommitWait) else {
+                    throw QueryError(
+                        "commit \(minCommit) is not visible after \(limits.minCommitWait) (the last commit is \(writer.lastCommitted))",
+                        parameter: "min_commit", kind: .notVisible)
+                }
+            }
+            let format = try ResultFormat.negotiate(parameter: try parameters.string("format"), accept: request.headers[.accept])
+            try parameters.rejectUnknown()
+            let requestBody: ByteBuffer
+            do {
+                requestBody = try await request.collectBody(upTo: 1 << 20)
+            } catch {
+                throw QueryError("the request body must be at most 1 MiB of JSON")
+            }
+            let decoded: SQLRequest
+            do {
+                decoded = try JSONDecoder().decode(SQLRequest.self, from: Data(buffer: requestBody))
+            } catch let error as DecodingError {
+                throw QueryError("the body must be {\"sql\": \"SELECT …\", \"params\": […]}: \(Self.describe(error))")
+            }
+            var sql = decoded.sql.trimmingCharacters(in: .whitespacesAndNewlines)
+            while sql.hasSuffix(";") { sql = String(sql.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines) }
+            guard !sql.isEmpty else { throw QueryError("sql is empty", parameter: "sql") }
+            let timeout = try decoded.timeout_ms.map { milliseconds -> Duration in
+                guard milliseconds > 0 else { throw QueryError("timeout_ms must be positive", parameter: "timeout_ms") }
+                return min(.milliseconds(milliseconds), limits.timeout)
+            } ?? limits.timeout
+            let maxRows = try decoded.max_rows.map { rows -> Int in
+                guard rows > 0 else { throw QueryError("max_rows must be positive", parameter: "max_rows") }
+                return min(rows, limits.maxRows)
+            } ?? limits.maxRows
+            let lowered = sql.lowercased()
+            let tables = Set(AnalyticsTable.allCases.filter { lowered.contains($0.rawValue) })
+            let plan = QueryPlan(
+                sql: sql, parameters: (decoded.params ?? []).map(\.value),
+                tables: tables.isEmpty ? Set(AnalyticsTable.allCases) : tables)
+            let cacheable = !Self.volatileSQL.contains { lowered.contains($0) }
+            let key = "sql|\(format.rawValue)|\(maxRows)|\(sql)|\(String(describing: plan.parameters))"
+            if cacheable, let hit = cached(key) { return hit }
+            let sequence = cache.currentSequence
+
+            let started = ContinuousClock.now
+            let session = await QuerySession(
+                store: store, registry: registry, sql: sql, endpoint: request.uri.path, correlationID: context.correlationID)
+            let streamed: StreamedQuery
+            do {
+                // Cancelled when the client goes away before the first rows are ready.
+                // Hummingbird also reports the inbound side closed when the operation returns:
+                // only a close while the statement is still starting cancels it.
+                let starting = Atomic(true)
+                streamed = try await request.body.consumeWithInboundCloseHandler { _ in
+                    defer { starting.store(false, ordering: .releasing) }
+                    return try await session.start(
+                        plan, options: .init(format: format, shape: .arrays, maxRows: maxRows, timeout: timeout, userSQL: true))
+                } onInboundClosed: { [registry, id = session.id] in
+                    if starting.load(ordering: .acquiring) { _ = registry.cancel(id) }
+                }
+            } catch {
+                await session.close()
+                throw error
+            }
+            var prefix: [UInt8] = []
+            if format == .json {
+                var columns = "{\"columns\":["
+                for (index, column) in streamed.columns.enumerated() {
+                    columns += index > 0 ? ",{\"name\":" : "{\"name\":"
+                    LabelsWriter.appendQuoted(column.name, to: &columns)
+                    columns += ",\"type\":"
+                    LabelsWriter.appendQuoted(column.type.name, to: &columns)
+                    columns += "}"
+                }
+                prefix = Array((columns + "],\"rows\":[").utf8)
+            }
+            let suffix: @Sendable () -> [UInt8] = {
+                guard format == .json else { return [] }
+                let elapsed = ContinuousClock.now - started
+                let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                return Array(
+                    "],\"row_count\":\(streamed.encoder.rowCount),\"elapsed_ms\":\((milliseconds * 1000).rounded() / 1000),\"truncated\":\(streamed.isTruncated)}".utf8)
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = format.contentType
+            headers[Self.cacheHeader] = "miss"
+            headers[Self.queryIDHeader] = session.id
+            let body = cacheable
+                ? cachingStream(session, streamed, prefix: prefix, suffix: suffix, key: key, plan: plan, sequence: sequence)
+                : Self.streamBody(session, streamed, prefix: prefix, suffix: suffix)
+            return Response(status: .ok, headers: headers, body: body)
+        } catch let error as QueryError {
+            return ProblemResponse.make(error, correlationID: context.correlationID)
+        }
+    }
+
+    private static func streamBody(
+        _ session: QuerySession, _ query: StreamedQuery, prefix: [UInt8], suffix: @escaping @Sendable () -> [UInt8]
+    ) -> ResponseBody {
+        ResponseBody { writer in
+            try await Self.write(session, query, prefix: prefix, suffix: suffix, to: &writer, keep: nil)
+        }
+    }
+
+    /// Streams like ``streamBody`` and also keeps the answer when it turns out small.
+    private func cachingStream(
+        _ session: QuerySession, _ query: StreamedQuery, prefix: [UInt8], suffix: @escaping @Sendable () -> [UInt8],
+        key: String, plan: QueryPlan, sequence: Int64
+    ) -> ResponseBody {
+        let cache = self.cache
+        return ResponseBody { writer in
+            try await Self.write(session, query, prefix: prefix, suffix: suffix, to: &writer) { body in
+                // elapsed_ms of a cached answer is the original run's.
+                cache.store(.init(body: body, contentType: query.options.format.contentType), for: key, plan: plan, sequence: sequence)
+            }
+        }
+    }
+
+    private static func write(
+        _ session: QuerySession, _ query: StreamedQuery, prefix: [UInt8], suffix: @Sendable () -> [UInt8],
+        to writer: inout any ResponseBodyWriter, keep: (@Sendable ([UInt8]) -> Void)?
+    ) async throws {
+        var kept: [UInt8]? = keep == nil ? nil : prefix
+        let limit = 1 << 20
+        do {
+            if !prefix.isEmpty { try await writer.write(ByteBuffer(bytes: prefix)) }
+            while let bytes = try await query.next() {
+                try await writer.write(ByteBuffer(bytes: bytes))
+                if kept != nil { kept! += bytes }
+                if let current = kept, current.count > limit { kept = nil }
+            }
+            let end = suffix()
+            if !end.isEmpty { try await writer.write(ByteBuffer(bytes: end)) }
+            if kept != nil { kept! += end }
+        } catch let error as QueryError {
+            await session.close()
+            var message = ""
+            LabelsWriter.appendQuoted(error.message, to: &message)
+            switch query.options.format {
+            case .json: try? await writer.write(ByteBuffer(string: "],\"error\":\(message)}"))
+            case .ndjson: try? await writer.write(ByteBuffer(string: "{\"error\":\(message)}\n"))
+            case .csv: break
+            }
+            try await writer.finish(nil)
+            return
+        } catch {
+            await session.close()
+            throw error
+        }
+        await session.close()
+        if let kept, let keep { keep(kept) }
+        try await writer.finish(nil)
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): "field \(key.stringValue) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            (context.codingPath.isEmpty ? "" : "at \(context.codingPath.map(\.stringValue).joined(separator: ".")): ")
+                + context.debugDescription
+        @unknown default: "\(error)"
+        }
+    }
+
+    func runningQueries() -> Response {
+        var body = "{\"queries\":["
+        for (index, query) in registry.list().enumerated() {
+            if index > 0 { body += "," }
+            body += "{\"id\":"
+            LabelsWriter.appendQuoted(query.id, to: &body)
+            body += ",\"sql\":"
+            LabelsWriter.appendQuoted(query.sql, to: &body)
+            body += ",\"endpoint\":"
+            LabelsWriter.appendQuoted(query.endpoint, to: &body)
+            body += ",\"correlation_id\":"
+            LabelsWriter.appendQuoted(query.correlationID, to: &body)
+            let started = Int64(query.startedAt.timeIntervalSince1970 * 1_000_000) * 1000
+            let elapsed = Double(query.elapsed.components.seconds) * 1000 + Double(query.elapsed.components.attoseconds) / 1e15
+            body += ",\"started_at\":\"\(RFC3339.format(nanoseconds: started))\",\"elapsed_ms\":\((elapsed * 1000).rounded() / 1000)"
+            body += ",\"progress\":\(query.progress.map { "\($0)" } ?? "null")}"
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = ResultFormat.json.contentType
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body + "]}")))
+    }
+}

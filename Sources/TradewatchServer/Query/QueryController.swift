@@ -1,0 +1,313 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TradewatchCore
+import TradewatchIngest
+import TradewatchQuery
+import TradewatchStorage
+
+/// The query endpoints: latest values (from memory), history with cursors, planned analytics
+/// (buckets, candles, execution quality), read-only SQL, and the list of running queries.
+///
+/// Every query endpoint takes `min_commit` (wait until that commit is visible) and `format`
+/// (or `Accept`). Errors are problem documents naming the parameter at fault.
+struct QueryController {
+    typealias Context = TradewatchRequestContext
+
+    let store: AnalyticsStore
+    let writer: BatchWriter
+    let registry: RunningQueries
+    let cache: QueryCache
+    let latest: LatestValues
+    let limits: QueryLimits
+
+    static let cacheHeader = HTTPField.Name("X-Tradewatch-Cache")!
+    static let cursorHeader = HTTPField.Name("X-Tradewatch-Next-Cursor")!
+    static let queryIDHeader = HTTPField.Name("X-Tradewatch-Query-Id")!
+    /// History pages up to this many rows are read whole before answering (so the next cursor
+    /// can go in a header, and the answer can be cached); larger ones stream.
+    static let bufferedPageRows = 10_000
+
+    /// Paths of the query endpoints, for the request metrics' route label.
+    static let routes: Set<String> = [
+        "/api/v1/metrics/latest", "/api/v1/trades/latest", "/api/v1/metrics/aggregate", "/api/v1/candles",
+        "/api/v1/executions/quality", "/api/v1/query", "/api/v1/queries", "/api/v1/queries/{id}",
+    ]
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("api/v1/metrics/latest") { request, context in
+            try await answer(request, context) { parameters, _ in try latestMetrics(&parameters) }
+        }
+        router.get("api/v1/trades/latest") { request, context in
+            try await answer(request, context) { parameters, _ in try latestTrades(&parameters) }
+        }
+        for table in [AnalyticsTable.metrics, .trades, .quotes, .executions, .performance, .logs] {
+            router.get("api/v1/\(table.rawValue)") { request, context in
+                try await answer(request, context) { parameters, format in
+                    try await history(table, &parameters, format: format, request: request, context: context)
+                }
+            }
+        }
+        router.post("api/v1/query") { request, context in
+            try await sql(request, context)
+        }
+        router.get("api/v1/queries") { _, _ in runningQueries() }
+        router.delete("api/v1/queries/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard registry.cancel(id) else {
+                return ProblemResponse.make(
+                    status: .notFound, detail: "no running query has id \(id)", correlationID: context.correlationID,
+                    parameter: "id")
+            }
+            return Response(status: .noContent)
+        }
+    }
+
+    /// Registers `GET path` answering with `Query`'s plans.
+    func addPlanned<Query: PlannedQuery>(_ type: Query.Type, at path: String, to router: Router<Context>) {
+        router.get(RouterPath(path)) { request, context in
+            try await answer(request, context) { parameters, format in
+                try await planned(type, &parameters, format: format, request: request, context: context)
+            }
+        }
+    }
+
+    // MARK: - Common handling
+
+    /// Reads `min_commit` and `format`, waits for the commit, runs `body`, and turns a
+    /// ``QueryError`` into a problem document.
+    private func answer(
+        _ request: Request, _ context: Context,
+        _ body: (inout QueryParameters, ResultFormat) async throws -> Response
+    ) async throws -> Response {
+        do {
+            var parameters = QueryParameters(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+            if let minCommit = try parameters.integer("min_commit", in: 0...Int(Int64.max)) {
+                try await waitForCommit(Int64(minCommit))
+            }
+            let format = try ResultFormat.negotiate(
+                parameter: try parameters.string("format"), accept: request.headers[.accept])
+            return try await body(&parameters, format)
+        } catch let error as QueryError {
+            return ProblemResponse.make(error, correlationID: context.correlationID)
+        }
+    }
+
+    private func waitForCommit(_ sequence: Int64) async throws {
+        guard await writer.waitUntilVisible(sequence, timeout: limits.minCommitWait) else {
+            throw QueryError(
+                "commit \(sequence) is not visible after \(limits.minCommitWait) (the last commit is \(writer.lastCommitted))",
+                parameter: "min_commit", kind: .notVisible)
+        }
+    }
+
+    static func now() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
+
+    /// The cache key of a request: its path, its parameters in a canonical order, the format.
+    private static func cacheKey(_ request: Request, format: ResultFormat) -> String {
+        let pairs = request.uri.queryParameters.map { "\($0.key)=\($0.value)" }.sorted()
+        return "\(request.uri.path)?\(pairs.joined(separator: "&"))|\(format.rawValue)"
+    }
+
+    func cached(_ key: String) -> Response? {
+        guard let answer = cache.answer(for: key) else { return nil }
+        var headers = HTTPFields()
+        headers[.contentType] = answer.contentType
+        headers[Self.cacheHeader] = "hit"
+        for header in answer.headers { headers[HTTPField.Name(header.name)!] = header.value }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    private static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    // MARK: - Latest values
+
+    private func latestMetrics(_ parameters: inout QueryParameters) throws -> Response {
+        let names = parameters.list("name")
+        let prefix = try parameters.string("prefix")
+        let symbols = parameters.list("symbol")
+        let labels = try parameters.labels()
+        try parameters.rejectUnknown(besides: ["format", "min_commit"])
+        var body = "{\"rows\":["
+        for (index, entry) in latest.metrics(names: names, prefix: prefix, symbols: symbols, labels: labels).enumerated() {
+            if index > 0 { body += "," }
+            body += "{\"name\":"
+            LabelsWriter.appendQuoted(entry.key.name, to: &body)
+            body += ",\"symbol\":"
+            if let symbol = entry.key.symbol { LabelsWriter.appendQuoted(symbol, to: &body) } else { body += "null" }
+            body += ",\"ts\":\"\(RFC3339.format(nanoseconds: entry.value.timestamp))\",\"value\":"
+            body += entry.value.value.isFinite ? entry.value.value.description : "null"
+            body += ",\"labels\":\(entry.value.labels ?? "null")}"
+        }
+        return Self.json(body + "]}")
+    }
+
+    private func latestTrades(_ parameters: inout QueryParameters) throws -> Response {
+        let symbols = parameters.list("symbol")
+        try parameters.rejectUnknown(besides: ["format", "min_commit"])
+        var body = "{\"rows\":["
+        for (index, entry) in latest.trades(symbols: symbols).enumerated() {
+            if index > 0 { body += "," }
+            let trade = entry.trade
+            body += "{\"symbol\":"
+            LabelsWriter.appendQuoted(entry.symbol, to: &body)
+            body += ",\"ts\":\"\(RFC3339.format(nanoseconds: trade.timestamp))\",\"price\":"
+            body += trade.price.isFinite ? trade.price.description : "null"
+            body += ",\"qty\":\(trade.quantity)"
+            for (name, value) in [("venue", trade.venue), ("side", trade.side), ("trade_id", trade.tradeID)] {
+                body += ",\"\(name)\":"
+                if let value { LabelsWriter.appendQuoted(value, to: &body) } else { body += "null" }
+            }
+            body += "}"
+        }
+        return Self.json(body + "]}")
+    }
+
+    private static func json(_ body: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = ResultFormat.json.contentType
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    // MARK: - History
+
+    private func history(
+        _ table: AnalyticsTable, _ parameters: inout QueryParameters, format: ResultFormat, request: Request,
+        context: Context
+    ) async throws -> Response {
+        let explicitEnd = try parameters.string("end") != nil
+        let query = try HistoryQuery(table: table, parameters: &parameters, now: Self.now())
+        try parameters.rejectUnknown(besides: ["format", "min_commit"])
+        let buffered = query.limit <= Self.bufferedPageRows
+        let key = Self.cacheKey(request, format: format)
+        if buffered, explicitEnd, let hit = cached(key) { return hit }
+        let sequence = cache.currentSequence
+        let session = await QuerySession(
+            store: store, registry: registry, sql: query.plan.sql, endpoint: request.uri.path,
+            correlationID: context.correlationID)
+        let streamed: StreamedQuery
+        do {
+            streamed = try await session.start(
+                query.plan, options: .init(format: format, maxRows: query.limit, cursorColumns: true, timeout: limits.timeout))
+        } catch {
+            await session.close()
+            throw error
+        }
+        let prefix = format == .json ? Self.bytes("{\"rows\":[") : []
+        @Sendable func suffix() -> [UInt8] {
+            guard format == .json else { return [] }
+            let next = streamed.hasMore ? streamed.lastKey.map { "\"\(query.cursor(after: $0))\"" } : nil
+            return Self.bytes("],\"next\":\(next ?? "null")}")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = format.contentType
+        headers[Self.cacheHeader] = "miss"
+        guard buffered else {
+            return Response(status: .ok, headers: headers, body: Self.stream(session, streamed, prefix: prefix, suffix: suffix))
+        }
+        var body = prefix
+        do {
+            while let bytes = try await streamed.next() { body += bytes }
+        } catch {
+            await session.close()
+            throw error
+        }
+        await session.close()
+        body += suffix()
+        var extra: [(name: String, value: String)] = []
+        if streamed.hasMore, let last = streamed.lastKey {
+            headers[Self.cursorHeader] = query.cursor(after: last)
+            extra.append((Self.cursorHeader.rawName, query.cursor(after: last)))
+        }
+        if explicitEnd {
+            cache.store(.init(body: body, contentType: format.contentType, headers: extra), for: key, plan: query.plan, sequence: sequence)
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// A body that writes `prefix`, every chunk of `query`, then `suffix`, closing the session
+    /// however it ends. A failure after rows were sent is reported in the body (JSON and NDJSON)
+    /// since the status is gone.
+    private static func stream(
+        _ session: QuerySession, _ query: StreamedQuery, prefix: [UInt8], suffix: @escaping @Sendable () -> [UInt8]
+    ) -> ResponseBody {
+        ResponseBody { writer in
+            do {
+                if !prefix.isEmpty { try await writer.write(ByteBuffer(bytes: prefix)) }
+                while let bytes = try await query.next() {
+                    try await writer.write(ByteBuffer(bytes: bytes))
+                }
+                let end = suffix()
+                if !end.isEmpty { try await writer.write(ByteBuffer(bytes: end)) }
+            } catch let error as QueryError {
+                await session.close()
+                var message = ""
+                LabelsWriter.appendQuoted(error.message, to: &message)
+                switch query.options.format {
+                case .json: try? await writer.write(ByteBuffer(string: "],\"error\":\(message)}"))
+                case .ndjson: try? await writer.write(ByteBuffer(string: "{\"error\":\(message)}\n"))
+                case .csv: break
+                }
+                try await writer.finish(nil)
+                return
+            } catch {
+                await session.close()
+                throw error
+            }
+            await session.close()
+            try await writer.finish(nil)
+        }
+    }
+
+    // MARK: - Planned queries
+
+    private func planned<Query: PlannedQuery>(
+        _ type: Query.Type, _ parameters: inout QueryParameters, format: ResultFormat, request: Request,
+        context: Context
+    ) async throws -> Response {
+        let explicitEnd = try parameters.string("end") != nil
+        let query = try Query(parameters: &parameters, now: Self.now())
+        try parameters.rejectUnknown(besides: ["format", "min_commit"])
+        let key = Self.cacheKey(request, format: format)
+        if explicitEnd, let hit = cached(key) { return hit }
+        let sequence = cache.currentSequence
+        let plans = format == .json ? query.plans : Array(query.plans.prefix(1))
+        let session = await QuerySession(
+            store: store, registry: registry, sql: plans.map(\.plan.sql).joined(separator: ";\n"),
+            endpoint: request.uri.path, correlationID: context.correlationID)
+        var body = format == .json ? Self.bytes("{") : []
+        do {
+            for (index, named) in plans.enumerated() {
+                let streamed = try await session.start(named.plan, options: .init(format: format, timeout: limits.timeout))
+                if format == .json {
+                    var name = ""
+                    LabelsWriter.appendQuoted(named.name, to: &name)
+                    body += Self.bytes((index > 0 ? "," : "") + name + ":[")
+                }
+                while let bytes = try await streamed.next() { body += bytes }
+                if format == .json { body += Self.bytes("]") }
+            }
+        } catch {
+            await session.close()
+            throw error
+        }
+        await session.close()
+        if format == .json { body += Self.bytes("}") }
+        if explicitEnd {
+            let tables = plans.reduce(into: Set<AnalyticsTable>()) { $0.formUnion($1.plan.tables) }
+            let windows = plans.compactMap(\.plan.window)
+            let window = windows.count == plans.count && !windows.isEmpty
+                ? windows.map(\.lowerBound).min()!..<windows.map(\.upperBound).max()! : nil
+            let combined = QueryPlan(sql: "", tables: tables, window: window)
+            cache.store(.init(body: body, contentType: format.contentType), for: key, plan: combined, sequence: sequence)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = format.contentType
+        headers[Self.cacheHeader] = "miss"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
