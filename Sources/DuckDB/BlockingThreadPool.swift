@@ -7,7 +7,10 @@ import Synchronization
 /// Jobs run in submission order on the first free thread. Thread safety: fully `Sendable`.
 public final class BlockingThreadPool: Sendable {
     private struct State {
-        var jobs: [@Sendable () -> Void] = []
+        /// A slot is emptied when its job is taken, so what the job captured (connections,
+        /// results, statements) is released right after it ran, on its own thread, outside the
+        /// lock: never later, on another thread, while its connection runs something else.
+        var jobs: [(@Sendable () -> Void)?] = []
         var head = 0
         var isShutDown = false
     }
@@ -77,8 +80,12 @@ public final class BlockingThreadPool: Sendable {
             let job = state.withLock { state -> (@Sendable () -> Void)? in
                 guard state.head < state.jobs.count else { return nil }
                 let job = state.jobs[state.head]
+                state.jobs[state.head] = nil
                 state.head += 1
-                if state.head > 64, state.head * 2 > state.jobs.count {
+                if state.head == state.jobs.count {
+                    state.jobs.removeAll(keepingCapacity: true)
+                    state.head = 0
+                } else if state.head > 64, state.head * 2 > state.jobs.count {
                     state.jobs.removeFirst(state.head)
                     state.head = 0
                 }

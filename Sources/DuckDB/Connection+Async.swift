@@ -127,16 +127,22 @@ private final class Cancellation: Sendable {
     }
 
     func cancel(_ connection: Connection) {
+        // Interrupts only under the lock `running` clears its flag under, so an interrupt never
+        // reaches a later statement on this connection.
         let running = state.withLock { state in
             state.isCancelled = true
+            if state.isRunning { connection.interrupt() }
             return state.isRunning
         }
         guard running else { return }
-        connection.interrupt()
         Task.detached { [self] in
-            while state.withLock({ $0.isRunning }) {
+            while true {
                 try? await Task.sleep(for: .milliseconds(20))
-                if state.withLock({ $0.isRunning }) { connection.interrupt() }
+                let stillRunning = state.withLock { state in
+                    if state.isRunning { connection.interrupt() }
+                    return state.isRunning
+                }
+                if !stillRunning { return }
             }
         }
     }

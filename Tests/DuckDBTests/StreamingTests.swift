@@ -68,4 +68,19 @@ import Testing
         // The abandoned result no longer holds the connection.
         #expect(try await connection.run(on: pool) { try $0.scalar("SELECT 40 + 2") } == .int32(42))
     }
+
+    /// Later chunks are fetched by jobs that hold the result: the pool must let go of a job as
+    /// soon as it ran, or the abandoned result keeps the connection busy (and is destroyed later
+    /// on some pool thread, possibly while the connection runs another statement).
+    @Test func stoppingAfterSeveralChunksReleasesTheConnection() async throws {
+        let pool = BlockingThreadPool(name: "early-stop-2", threads: 2)
+        defer { pool.shutdown() }
+        let connection = try Database(.memory).connect()
+        var seen = 0
+        for try await _ in connection.stream("SELECT * FROM range(1000000)", on: pool) {
+            seen += 1
+            if seen == 3 { break }
+        }
+        #expect(try await connection.run(on: pool) { try $0.scalar("SELECT 40 + 2") } == .int32(42))
+    }
 }
