@@ -16,12 +16,12 @@ fi
 wheel=$(ls .duckdb/downloads/duckdb-2.0.1-cp311-*.whl)
 venv=.build-venv
 # The stamp names what was installed, so changing the list reinstalls and an unchanged one is instant.
-requirements="pytest influxdb influxdb-client $(basename "$wheel")"
+requirements="pytest influxdb influxdb-client openapi-spec-validator $(basename "$wheel")"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
 if [ "$(cat "$venv/.installed" 2>/dev/null)" != "$requirements" ]; then
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check pytest influxdb influxdb-client "$wheel"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check pytest influxdb influxdb-client openapi-spec-validator "$wheel"
     echo "$requirements" > "$venv/.installed"
 fi
 
