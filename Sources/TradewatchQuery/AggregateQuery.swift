@@ -65,8 +65,9 @@ public struct AggregateQuery: PlannedQuery {
     public let range: Range<Int64>
     public let symbols: [String]
     public let labels: [(key: String, value: String)]
-    /// Index (counted from the epoch) of the bucket holding `start`, and how many buckets follow.
+    /// Index, counted from the epoch, of the bucket holding `start`.
     private let firstBucket: Int64
+    /// How many buckets overlap `[start, end)`.
     public let bucketCount: Int64
 
     public init(parameters: inout QueryParameters, now: Int64) throws {
@@ -89,8 +90,10 @@ public struct AggregateQuery: PlannedQuery {
         firstBucket = Self.bucketIndex(range.lowerBound, width: bucket.nanoseconds)
         bucketCount = Self.bucketIndex(range.upperBound - 1, width: bucket.nanoseconds) - firstBucket + 1
         guard bucketCount <= Self.maximumBuckets else {
+            let span = "\(RFC3339.format(nanoseconds: range.lowerBound)) to \(RFC3339.format(nanoseconds: range.upperBound))"
             throw QueryError(
-                "bucket \(bucket) splits \(RFC3339.format(nanoseconds: range.lowerBound)) to \(RFC3339.format(nanoseconds: range.upperBound)) into \(bucketCount) buckets; at most \(Self.maximumBuckets) are allowed: use a wider bucket or a shorter range",
+                "bucket \(bucket) splits \(span) into \(bucketCount) buckets; at most \(Self.maximumBuckets) are allowed: "
+                    + "use a wider bucket or a shorter range",
                 parameter: "bucket")
         }
     }
@@ -128,8 +131,10 @@ public struct AggregateQuery: PlannedQuery {
             throw QueryError("parameter group must be symbol or label.<key>, not \"\(text)\"", parameter: "group")
         }
         let key = String(text.dropFirst("label.".count))
-        guard key.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.:/".unicodeScalars.contains($0) })
-        else {
+        let allowed = { (scalar: Unicode.Scalar) in
+            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_-.:/".unicodeScalars.contains(scalar)
+        }
+        guard key.unicodeScalars.allSatisfy(allowed) else {
             throw QueryError(
                 "parameter group: label key \"\(key)\" may hold only letters, digits and _ - . : /", parameter: "group")
         }
@@ -147,7 +152,7 @@ public struct AggregateQuery: PlannedQuery {
 
     /// A JSON pointer (RFC 6901) to a top-level key, so that any key, even one holding `.` or
     /// `/`, is looked up as written.
-    static func jsonPointer(_ key: String) -> String {
+    private static func jsonPointer(_ key: String) -> String {
         key.reduce(into: "/") { pointer, character in
             switch character {
             case "~": pointer += "~0"
@@ -218,14 +223,38 @@ public struct AggregateQuery: PlannedQuery {
             """
     }
 
-    /// Every bucket of every group, empty ones joined in as NULL and then filled by window
-    /// functions over the group's buckets in time order.
+    /// Every bucket of every group, empty ones joined in as NULL, then filled from the nearest
+    /// buckets before and after that hold a value.
+    ///
+    /// Each neighbour is found by one window function returning a struct of the bucket and its
+    /// values, shared by every function that is never NULL where points are (each window costs
+    /// about as much as the whole aggregation); `stddev`, NULL in a one-point bucket, gets its own.
     private func filledSQL(_ fill: Fill, _ arguments: inout [DuckDBValue]) -> String {
         let points = pointsSQL(&arguments)
         arguments.append(.int64(bucketCount))
         let start = bucketStart(&arguments)
         let groups = grouping == nil ? "SELECT NULL::VARCHAR AS grp" : "SELECT DISTINCT grp FROM points"
         let filled = functions.map { "\(Self.filled($0, fill)) AS \($0.column)" }.joined(separator: ", ")
+        var neighbours: [String] = []
+        let filledFunctions = functions.filter { $0 != .count }
+        let sides: [(name: String, window: String, function: String)] = switch fill {
+        case .null, .zero: []
+        case .previous: [("earlier_values", "earlier", "last_value")]
+        case .linear: [("earlier_values", "earlier", "last_value"), ("later_values", "later", "first_value")]
+        }
+        let shared = filledFunctions.filter { $0 != .stddev }
+        for side in sides {
+            if !shared.isEmpty {
+                let fields = shared.map { "'\($0.rawValue)': \($0.column)" }.joined(separator: ", ")
+                neighbours.append(
+                    "\(side.function)(CASE WHEN point_count IS NOT NULL THEN {'bucket': bucket, \(fields)} END IGNORE NULLS) OVER \(side.window) AS \(side.name)")
+            }
+            if filledFunctions.contains(.stddev) {
+                neighbours.append(
+                    "\(side.function)(CASE WHEN \"stddev\" IS NOT NULL THEN {'bucket': bucket, 'stddev': \"stddev\"} END IGNORE NULLS) OVER \(side.window) AS \(side.name)_stddev")
+            }
+        }
+        let neighbourColumns = neighbours.isEmpty ? "" : ", " + neighbours.joined(separator: ",\n        ")
         return """
             WITH points AS (\(points)),
             aggregated AS (
@@ -235,11 +264,14 @@ public struct AggregateQuery: PlannedQuery {
             series AS (
                 SELECT grid.bucket, grid.grp, aggregated.point_count, \(functions.map { "aggregated.\($0.column)" }.joined(separator: ", "))
                 FROM grid LEFT JOIN aggregated
-                ON aggregated.bucket = grid.bucket AND aggregated.grp IS NOT DISTINCT FROM grid.grp)
+                ON aggregated.bucket = grid.bucket AND aggregated.grp IS NOT DISTINCT FROM grid.grp),
+            neighboured AS (
+                SELECT *\(neighbourColumns)
+                FROM series
+                WINDOW earlier AS (PARTITION BY grp ORDER BY bucket ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                    later AS (PARTITION BY grp ORDER BY bucket ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING))
             SELECT \(start)\(groupColumn), \(filled)
-            FROM series
-            WINDOW earlier AS (PARTITION BY grp ORDER BY bucket ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-                later AS (PARTITION BY grp ORDER BY bucket ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
+            FROM neighboured
             ORDER BY grp, bucket
             """
     }
@@ -247,17 +279,15 @@ public struct AggregateQuery: PlannedQuery {
     private static func filled(_ function: Function, _ fill: Fill) -> String {
         let value = function.column
         if function == .count { return "coalesce(\(value), 0)" }
+        let suffix = function == .stddev ? "_stddev" : ""
+        let (before, after) = ("earlier_values\(suffix)", "later_values\(suffix)")
         let filling: String
         switch fill {
         case .null: return value
         case .zero: filling = "0"
-        case .previous: filling = "last_value(\(value) IGNORE NULLS) OVER earlier"
+        case .previous: filling = "\(before).\(value)"
         case .linear:
-            let before = "last_value(\(value) IGNORE NULLS) OVER earlier"
-            let after = "first_value(\(value) IGNORE NULLS) OVER later"
-            let beforeBucket = "last_value(CASE WHEN \(value) IS NOT NULL THEN bucket END IGNORE NULLS) OVER earlier"
-            let afterBucket = "first_value(CASE WHEN \(value) IS NOT NULL THEN bucket END IGNORE NULLS) OVER later"
-            filling = "\(before) + (\(after) - \(before)) * (bucket - \(beforeBucket)) / (\(afterBucket) - \(beforeBucket))"
+            filling = "\(before).\(value) + (\(after).\(value) - \(before).\(value)) * (bucket - \(before).bucket) / (\(after).bucket - \(before).bucket)"
         }
         return "CASE WHEN point_count IS NULL THEN \(filling) ELSE \(value) END"
     }

@@ -32,7 +32,7 @@ public struct BucketWidth: Sendable, Hashable, CustomStringConvertible {
     public var description: String { text }
 
     static func describe(_ nanoseconds: Int64) -> String {
-        for unit in units.reversed() where nanoseconds % unit.nanoseconds == 0 {
+        for unit in units.sorted(by: { $0.nanoseconds > $1.nanoseconds }) where nanoseconds % unit.nanoseconds == 0 {
             return "\(nanoseconds / unit.nanoseconds)\(unit.suffix)"
         }
         return "\(nanoseconds)ns"

@@ -62,7 +62,7 @@ public struct ExecutionQualityQuery: PlannedQuery {
 
     /// Latest marks per symbol of the fills: every one from `start` up to the last markout
     /// horizon, plus the last one before `start`, so the as-of joins sort only the window.
-    private func marksSQL(table: String, mark: String, valid: String, _ arguments: inout [DuckDBValue]) -> String {
+    private func marksSQL(table: String, mark: String, condition: String, _ arguments: inout [DuckDBValue]) -> String {
         let horizon = range.upperBound.addingReportingOverflow(Self.horizons.map(\.nanoseconds).max() ?? 0)
         arguments += [
             Self.timestamp(range.lowerBound), Self.timestamp(horizon.overflow ? .max : horizon.partialValue),
@@ -70,10 +70,10 @@ public struct ExecutionQualityQuery: PlannedQuery {
         ]
         return """
             SELECT symbol, ts, \(mark) AS mark FROM \(table)
-                WHERE ts >= ? AND ts < ? AND \(valid) AND symbol IN (SELECT symbol FROM fills)
+                WHERE ts >= ? AND ts < ?\(condition) AND symbol IN (SELECT symbol FROM fills)
                 UNION ALL
                 SELECT symbol, max(ts), arg_max(\(mark), ts) FROM \(table)
-                WHERE ts < ? AND \(valid) AND symbol IN (SELECT symbol FROM fills) GROUP BY symbol
+                WHERE ts < ?\(condition) AND symbol IN (SELECT symbol FROM fills) GROUP BY symbol
             """
     }
 
@@ -82,8 +82,8 @@ public struct ExecutionQualityQuery: PlannedQuery {
         arguments += [Self.timestamp(range.lowerBound), Self.timestamp(range.upperBound)]
         let filters = Self.filter("strategy", strategies, &arguments) + Self.filter("symbol", symbols, &arguments)
             + Self.filter("venue", venues, &arguments)
-        let quotes = marksSQL(table: "quotes", mark: "(bid + ask) / 2", valid: "bid IS NOT NULL AND ask IS NOT NULL", &arguments)
-        let trades = marksSQL(table: "trades", mark: "price", valid: "TRUE", &arguments)
+        let quotes = marksSQL(table: "quotes", mark: "(bid + ask) / 2", condition: " AND bid IS NOT NULL AND ask IS NOT NULL", &arguments)
+        let trades = marksSQL(table: "trades", mark: "price", condition: "", &arguments)
         let laterMids = Self.horizons.map { horizon in
             "CASE WHEN q\(horizon.name).ts > fills.ts THEN q\(horizon.name).mark WHEN t\(horizon.name).ts > fills.ts THEN t\(horizon.name).mark END AS mid_\(horizon.name)"
         }

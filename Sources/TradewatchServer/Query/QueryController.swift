@@ -48,6 +48,9 @@ struct QueryController {
                 }
             }
         }
+        addPlanned(AggregateQuery.self, at: "api/v1/metrics/aggregate", to: router)
+        addPlanned(CandlesQuery.self, at: "api/v1/candles", to: router)
+        addPlanned(ExecutionQualityQuery.self, at: "api/v1/executions/quality", to: router)
         router.post("api/v1/query") { request, context in
             try await sql(request, context)
         }
