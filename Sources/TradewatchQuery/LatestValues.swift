@@ -39,6 +39,9 @@ public final class LatestValues: Sendable {
 
     public init() {}
 
+    /// Number of metric series and trade symbols held.
+    public var count: (metrics: Int, trades: Int) { state.withLock { ($0.metrics.count, $0.trades.count) } }
+
     /// Reads the latest rows from the store (one pass over metrics and trades).
     public func load(from store: AnalyticsStore) async throws {
         let (metrics, trades) = try await store.read { connection in

@@ -10,6 +10,11 @@ public final class QuerySession: @unchecked Sendable {
     let entry: RunningQueries.Entry
     private var current: StreamedQuery?
     private var closed = false
+    private let started = ContinuousClock.now
+    /// Rows written by the statements finished so far.
+    public private(set) var rowCount = 0
+    /// Called once when the session closes, with how long it ran and the rows it wrote.
+    public var onClose: (@Sendable (_ elapsed: Duration, _ rows: Int) -> Void)?
 
     /// Takes a read connection and registers the query as running.
     public init(store: AnalyticsStore, registry: RunningQueries, sql: String, endpoint: String, correlationID: String) async {
@@ -28,7 +33,10 @@ public final class QuerySession: @unchecked Sendable {
 
     /// Starts `plan` (ending the previous statement first) and returns it after its first chunk.
     public func start(_ plan: QueryPlan, options: StreamedQuery.Options) async throws -> StreamedQuery {
-        if let current { try await current.finish() }
+        if let current {
+            try await current.finish()
+            rowCount += current.encoder?.rowCount ?? 0
+        }
         let query = StreamedQuery(plan: plan, options: options, entry: entry)
         current = query
         try await query.start()
@@ -38,9 +46,13 @@ public final class QuerySession: @unchecked Sendable {
     /// Ends the running statement, gives the connection back and unregisters the query.
     public func close() async {
         guard !closed else { return }
-        if let current { try? await current.finish() }
+        if let current {
+            try? await current.finish()
+            rowCount += current.encoder?.rowCount ?? 0
+        }
         current = nil
         closed = true
+        onClose?(.now - started, rowCount)
         registry.unregister(entry)
         entry.lease.release()
     }

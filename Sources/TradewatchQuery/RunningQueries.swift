@@ -66,6 +66,8 @@ public final class RunningQueries: Sendable {
         _ = state.withLock { $0.entries.removeValue(forKey: entry.id) }
     }
 
+    public var count: Int { state.withLock { $0.entries.count } }
+
     public func list() -> [Snapshot] {
         let entries = state.withLock { Array($0.entries.values) }
         return entries.sorted { Int($0.id) ?? 0 < Int($1.id) ?? 0 }.map { entry in

@@ -37,7 +37,7 @@ public func buildApplication(
         })
     let queries = QueryController(
         store: stores.analytics, writer: writer, registry: RunningQueries(), cache: cache, latest: latest,
-        limits: configuration.queryLimits)
+        limits: configuration.queryLimits, metrics: metrics)
     let router = buildRouter(
         stores: stores, writer: writer, limits: configuration.ingestLimits, metrics: metrics, queries: queries)
     var app = Application(
@@ -51,6 +51,7 @@ public func buildApplication(
     // writer (committing everything accepted), then the stores (final checkpoint, close).
     app.addServices(
         StoreMaintenanceService(stores: stores, checkpointInterval: configuration.checkpointInterval, logger: logger),
+        RollupService(store: stores.analytics, logger: logger),
         writer)
     if let selfLogs {
         app.addServices(SelfLogService(buffer: selfLogs, writer: writer))
@@ -70,7 +71,7 @@ func buildRouter(
     router.addRoutes(HealthController(stores: stores).routes)
     IngestController(writer: writer, limits: limits, metrics: metrics).addRoutes(to: router)
     InfluxCompatibilityController().addRoutes(to: router)
-    MetricsController(metrics: metrics, stores: stores).addRoutes(to: router)
+    MetricsController(metrics: metrics, stores: stores, beforeScrape: queries.updateGauges).addRoutes(to: router)
     queries.addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     return router

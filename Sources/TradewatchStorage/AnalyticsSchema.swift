@@ -54,6 +54,19 @@ enum AnalyticsSchema {
             CREATE TABLE tradewatch_commits (
                 seq BIGINT PRIMARY KEY, committed_at TIMESTAMP NOT NULL, row_count BIGINT NOT NULL);
             """),
+        // One-minute partial candles of trades per symbol and venue, folded in off the ingest
+        // path up to a watermark (see AnalyticsStore+Rollups). Trades written before commit
+        // sequences existed get sequence 0, so the first refresh folds them too.
+        Migration(version: 3, name: "trades rollup", sql: """
+            CREATE TABLE trades_1m (
+                symbol VARCHAR NOT NULL, venue VARCHAR NOT NULL, bucket TIMESTAMP_NS NOT NULL,
+                open DOUBLE, open_ts TIMESTAMP_NS, high DOUBLE, low DOUBLE, close DOUBLE, close_ts TIMESTAMP_NS,
+                volume DOUBLE, notional DOUBLE, price_sum DOUBLE, trade_count BIGINT,
+                PRIMARY KEY (symbol, venue, bucket));
+            CREATE TABLE tradewatch_rollups (name VARCHAR PRIMARY KEY, watermark BIGINT NOT NULL);
+            UPDATE trades SET commit_seq = 0 WHERE commit_seq IS NULL;
+            INSERT INTO tradewatch_rollups VALUES ('trades_1m', -1);
+            """),
     ]
 
     /// Tables holding data, in the order `check` scans them.

@@ -28,10 +28,11 @@ import TradewatchTestSupport
         let stores = try Stores(dataDirectory: folder.path("data"))
         let logger = Logger(label: "test")
         let writer = BatchWriter(store: stores.analytics, lastCommitted: 0, logger: logger)
+        let metrics = ServerMetrics()
         let queries = QueryController(
             store: stores.analytics, writer: writer, registry: RunningQueries(), cache: QueryCache(), latest: LatestValues(),
-            limits: QueryLimits())
-        let router = buildRouter(stores: stores, writer: writer, limits: .init(), metrics: ServerMetrics(), queries: queries)
+            limits: QueryLimits(), metrics: metrics)
+        let router = buildRouter(stores: stores, writer: writer, limits: .init(), metrics: metrics, queries: queries)
         let routed = Set(router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path)" })
         await stores.close(logger: logger)
 

@@ -28,7 +28,10 @@ import TradewatchStorage
         defer { reopened.close() }
         #expect(try await reopened.schemaVersion() == AnalyticsStore.latestSchemaVersion)
         let migrations = try await reopened.read { try $0.query("SELECT version, name FROM tradewatch_migrations").rows() }
-        #expect(migrations == [[.int32(1), .string("create tables")], [.int32(2), .string("commit sequence")]])
+        #expect(migrations == [
+            [.int32(1), .string("create tables")], [.int32(2), .string("commit sequence")],
+            [.int32(3), .string("trades rollup")],
+        ])
         let trade = try await reopened.read { try $0.query("SELECT epoch_ns(ts), symbol, price FROM trades").rows() }
         #expect(trade == [[.int64(1_767_225_600_000_000_001), .string("AAPL"), .double(187.5)]])
     }

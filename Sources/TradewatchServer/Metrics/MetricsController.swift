@@ -6,9 +6,12 @@ import TradewatchStorage
 struct MetricsController {
     let metrics: ServerMetrics
     let stores: Stores
+    /// Refreshes gauges owned elsewhere (queries, caches) just before a scrape.
+    var beforeScrape: @Sendable () -> Void = {}
 
     func addRoutes(to router: Router<TradewatchRequestContext>) {
         router.get("metrics") { _, _ in
+            beforeScrape()
             let text = metrics.scrape(
                 analyticsBytes: stores.analytics.sizeBytes, operationalBytes: stores.operational.sizeBytes,
                 duckDBMemoryBytes: (try? await stores.analytics.memoryUsageBytes()) ?? 0)

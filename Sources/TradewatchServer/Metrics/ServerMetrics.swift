@@ -30,6 +30,36 @@ public struct ServerMetrics: Sendable {
         ).record(duration: duration)
     }
 
+    /// Counts a finished query (any query endpoint), its duration and the rows it returned.
+    func recordQuery(endpoint: String, duration: Duration, rows: Int) {
+        Timer(label: "tradewatch.query.duration.seconds", dimensions: [("endpoint", endpoint)], factory: factory)
+            .record(duration: duration)
+        Counter(label: "tradewatch.query.rows.total", dimensions: [("endpoint", endpoint)], factory: factory)
+            .increment(by: rows)
+    }
+
+    /// Counts a refused or failed query by the kind of error.
+    func recordQueryError(endpoint: String, kind: String) {
+        Counter(
+            label: "tradewatch.query.errors.total", dimensions: [("endpoint", endpoint), ("kind", kind)], factory: factory
+        ).increment()
+    }
+
+    /// Counts a lookup of the query cache.
+    func recordCacheLookup(hit: Bool) {
+        Counter(label: "tradewatch.query.cache.lookups.total", dimensions: [("result", hit ? "hit" : "miss")], factory: factory)
+            .increment()
+    }
+
+    /// Sets the query gauges read at scrape time.
+    func setQueryGauges(running: Int, cacheEntries: Int, cacheBytes: Int, latestSeries: Int) {
+        gauge("tradewatch", "queries_running", "", "Queries running now.").set(Double(running))
+        gauge("tradewatch", "query_cache_entries", "", "Answers held by the query cache.").set(Double(cacheEntries))
+        gauge("tradewatch", "query_cache", "bytes", "Bytes held by the query cache.").set(Double(cacheBytes))
+        gauge("tradewatch", "latest_series", "", "Metric series and trade symbols whose latest value is held in memory.")
+            .set(Double(latestSeries))
+    }
+
     /// Refreshes the gauges read from /proc and the stores, then renders the Prometheus text.
     func scrape(analyticsBytes: Int, operationalBytes: Int, duckDBMemoryBytes: Int) -> [UInt8] {
         let process = ProcessStatistics.current()

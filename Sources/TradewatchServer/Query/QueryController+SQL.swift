@@ -99,8 +99,7 @@ extension QueryController {
             let sequence = cache.currentSequence
 
             let started = ContinuousClock.now
-            let session = await QuerySession(
-                store: store, registry: registry, sql: sql, endpoint: request.uri.path, correlationID: context.correlationID)
+            let session = await session(sql: sql, request, context)
             let streamed: StreamedQuery
             do {
                 // Cancelled when the client goes away before the first rows are ready.
@@ -146,6 +145,7 @@ extension QueryController {
                 : Self.streamBody(session, streamed, prefix: prefix, suffix: suffix)
             return Response(status: .ok, headers: headers, body: body)
         } catch let error as QueryError {
+            metrics.recordQueryError(endpoint: "/api/v1/query", kind: "\(error.kind)")
             return ProblemResponse.make(error, correlationID: context.correlationID)
         }
     }

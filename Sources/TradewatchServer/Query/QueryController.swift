@@ -20,6 +20,7 @@ struct QueryController {
     let cache: QueryCache
     let latest: LatestValues
     let limits: QueryLimits
+    let metrics: ServerMetrics
 
     static let cacheHeader = HTTPField.Name("X-Tradewatch-Cache")!
     static let cursorHeader = HTTPField.Name("X-Tradewatch-Next-Cursor")!
@@ -92,6 +93,7 @@ struct QueryController {
                 parameter: try parameters.string("format"), accept: request.headers[.accept])
             return try await body(&parameters, format)
         } catch let error as QueryError {
+            metrics.recordQueryError(endpoint: Self.endpointLabel(request.uri.path), kind: "\(error.kind)")
             return ProblemResponse.make(error, correlationID: context.correlationID)
         }
     }
@@ -117,7 +119,9 @@ struct QueryController {
     }
 
     func cached(_ key: String) -> Response? {
-        guard let answer = cache.answer(for: key) else { return nil }
+        let answer = cache.answer(for: key)
+        metrics.recordCacheLookup(hit: answer != nil)
+        guard let answer else { return nil }
         var headers = HTTPFields()
         headers[.contentType] = answer.contentType
         headers[Self.cacheHeader] = "hit"
@@ -126,6 +130,29 @@ struct QueryController {
     }
 
     private static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    /// A session for one query, counted in the query metrics when it closes.
+    func session(sql: String, _ request: Request, _ context: Context) async -> QuerySession {
+        let session = await QuerySession(
+            store: store, registry: registry, sql: sql, endpoint: request.uri.path, correlationID: context.correlationID)
+        let endpoint = Self.endpointLabel(request.uri.path)
+        session.onClose = { [metrics] elapsed, rows in metrics.recordQuery(endpoint: endpoint, duration: elapsed, rows: rows) }
+        return session
+    }
+
+    /// The path as a bounded metric label.
+    static func endpointLabel(_ path: String) -> String {
+        routes.contains(path) || path.hasPrefix("/api/v1/") && !path.dropFirst(8).contains("/") ? path : "other"
+    }
+
+    /// Sets the gauges `/metrics` shows for queries.
+    func updateGauges() {
+        let statistics = cache.statistics
+        let held = latest.count
+        metrics.setQueryGauges(
+            running: registry.count, cacheEntries: statistics.entries, cacheBytes: statistics.bytes,
+            latestSeries: held.metrics + held.trades)
+    }
 
     // MARK: - Latest values
 
@@ -189,9 +216,7 @@ struct QueryController {
         let key = Self.cacheKey(request, format: format)
         if buffered, explicitEnd, let hit = cached(key) { return hit }
         let sequence = cache.currentSequence
-        let session = await QuerySession(
-            store: store, registry: registry, sql: query.plan.sql, endpoint: request.uri.path,
-            correlationID: context.correlationID)
+        let session = await session(sql: query.plan.sql, request, context)
         let streamed: StreamedQuery
         do {
             streamed = try await session.start(
@@ -279,9 +304,7 @@ struct QueryController {
         if explicitEnd, let hit = cached(key) { return hit }
         let sequence = cache.currentSequence
         let plans = format == .json ? query.plans : Array(query.plans.prefix(1))
-        let session = await QuerySession(
-            store: store, registry: registry, sql: plans.map(\.plan.sql).joined(separator: ";\n"),
-            endpoint: request.uri.path, correlationID: context.correlationID)
+        let session = await session(sql: plans.map(\.plan.sql).joined(separator: ";\n"), request, context)
         var body = format == .json ? Self.bytes("{") : []
         do {
             for (index, named) in plans.enumerated() {
