@@ -10,7 +10,7 @@ import Foundation
 /// existed, and includes new rows that sort after it.
 public struct HistoryQuery: Sendable {
     public static let defaultLimit = 1000
-    public static let maxLimit = 1_000_000
+    public static let maxLimit = 100_000_000
     /// Filters by text column, per table (only columns the table has).
     static let filterColumns = [
         "name", "symbol", "venue", "side", "trade_id", "interval", "order_id", "strategy", "level", "service",
@@ -55,21 +55,58 @@ public struct HistoryQuery: Sendable {
             values += [.string(Self.jsonPath(label.key)), .string(label.value)]
             identity += "|label.\(label.key)=\(label.value)"
         }
-        fingerprint = Self.fnv1a(identity)
+        let fingerprint = Self.fnv1a(identity)
+        self.fingerprint = fingerprint
+        let initialKey = try parameters.string("cursor").map { try Self.decodeCursor($0, fingerprint: fingerprint) }
+        self.initialKey = initialKey
+        self.conditions = conditions
+        self.values = values
+        plan = Self.plan(table: table, conditions: conditions, values: values, descending: descending, after: initialKey, limit: limit + 1, range: range)
+    }
 
-        if let text = try parameters.string("cursor") {
-            let key = try Self.decodeCursor(text, fingerprint: fingerprint)
-            conditions.append(descending ? "(ts < ? OR (ts = ? AND rowid < ?))" : "(ts > ? OR (ts = ? AND rowid > ?))")
+    /// Filters shared by every page, and their values.
+    let conditions: [String]
+    let values: [DuckDBValue]
+    /// Where the first page starts: after the row named by the request's cursor.
+    public let initialKey: (timestamp: Int64, rowid: Int64)?
+
+    /// The statement reading at most `limit` rows after the row `key` (from the start when nil),
+    /// only from `window` when given.
+    public func plan(after key: (timestamp: Int64, rowid: Int64)?, limit: Int, within window: Range<Int64>? = nil) -> QueryPlan {
+        var conditions = conditions
+        var values = values
+        if let window {
+            conditions += ["ts >= ?", "ts < ?"]
+            values += [
+                .timestampNanos(TimestampNanos(nanosecondsSinceEpoch: window.lowerBound)),
+                .timestampNanos(TimestampNanos(nanosecondsSinceEpoch: window.upperBound)),
+            ]
+        }
+        return Self.plan(
+            table: table, conditions: conditions, values: values, descending: descending, after: key, limit: limit, range: range)
+    }
+
+    private static func plan(
+        table: AnalyticsTable, conditions: [String], values: [DuckDBValue], descending: Bool,
+        after key: (timestamp: Int64, rowid: Int64)?, limit: Int, range: Range<Int64>
+    ) -> QueryPlan {
+        var conditions = conditions
+        var values = values
+        if let key {
             let timestamp = DuckDBValue.timestampNanos(TimestampNanos(nanosecondsSinceEpoch: key.timestamp))
-            values += [timestamp, timestamp, .int64(key.rowid)]
+            // The plain bound lets DuckDB skip whole row groups by their min/max; the rest picks
+            // up exactly after the row.
+            conditions.append(descending ? "ts <= ?" : "ts >= ?")
+            conditions.append(descending ? "(ts < ? OR (ts = ? AND rowid < ?))" : "(ts > ? OR (ts = ? AND rowid > ?))")
+            values += [timestamp, timestamp, timestamp, .int64(key.rowid)]
         }
         let direction = descending ? "DESC" : "ASC"
         let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
-        plan = QueryPlan(
+        return QueryPlan(
             sql: """
                 SELECT \(columns), epoch_ns(ts) AS tradewatch_cursor_ts, rowid AS tradewatch_cursor_rowid
                 FROM \(table.rawValue) WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY ts \(direction), rowid \(direction) LIMIT \(limit + 1)
+                ORDER BY ts \(direction), rowid \(direction) LIMIT \(limit)
                 """,
             parameters: values, tables: [table], window: range)
     }

@@ -45,7 +45,12 @@ public struct RowEncoder: Sendable {
     }
 
     /// - Throws: ``QueryError`` naming a column of a type the encoder cannot write.
-    public init(columns: [(name: String, type: ColumnType)], format: ResultFormat, shape: Shape = .objects) throws {
+    /// `rowsBefore`: rows already written by an earlier statement of the same answer (JSON then
+    /// starts with a comma).
+    public init(
+        columns: [(name: String, type: ColumnType)], format: ResultFormat, shape: Shape = .objects, rowsBefore: Int = 0
+    ) throws {
+        rowCount = rowsBefore
         columnNames = columns.map(\.name)
         kinds = try columns.map { column in
             guard let kind = Self.kind(of: column.type) else {

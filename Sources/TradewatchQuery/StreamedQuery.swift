@@ -18,11 +18,14 @@ public final class StreamedQuery: @unchecked Sendable {
         public var timeout: Duration?
         /// Refuses anything but a single SELECT and runs it in a read-only transaction.
         public var userSQL: Bool
+        /// Rows an earlier statement of the same answer already wrote (no CSV header then).
+        public var rowsBefore: Int
 
         public init(
             format: ResultFormat, shape: RowEncoder.Shape = .objects, maxRows: Int = .max, cursorColumns: Bool = false,
-            timeout: Duration? = nil, userSQL: Bool = false
+            timeout: Duration? = nil, userSQL: Bool = false, rowsBefore: Int = 0
         ) {
+            self.rowsBefore = rowsBefore
             self.format = format
             self.shape = shape
             self.maxRows = maxRows
@@ -43,7 +46,9 @@ public final class StreamedQuery: @unchecked Sendable {
     /// True when a row beyond ``Options/maxRows`` exists.
     public private(set) var hasMore = false
     let entry: RunningQueries.Entry
-    private let deadline: ContinuousClock.Instant?
+    /// Time spent waiting for DuckDB; ``Options/timeout`` limits this, not the time a slow
+    /// client takes to read the answer.
+    public private(set) var spent: Duration = .zero
     private var result: ResultSet?
     private var pendingChunk: DataChunk?
     private var finished = false
@@ -52,7 +57,6 @@ public final class StreamedQuery: @unchecked Sendable {
         self.plan = plan
         self.options = options
         self.entry = entry
-        deadline = options.timeout.map { .now + $0 }
     }
 
     var lease: ReadLease { entry.lease }
@@ -73,7 +77,8 @@ public final class StreamedQuery: @unchecked Sendable {
         pendingChunk = chunk
         let all = zip(result.columnNames, result.columnTypes).map { (name: $0, type: $1) }
         columns = options.cursorColumns ? Array(all.dropLast(2)) : all
-        encoder = try RowEncoder(columns: columns, format: options.format, shape: options.shape)
+        encoder = try RowEncoder(
+            columns: columns, format: options.format, shape: options.shape, rowsBefore: options.rowsBefore)
     }
 
     /// Prepares `sql`; for user SQL, refuses all but one SELECT and casts columns the encoder
@@ -103,7 +108,9 @@ public final class StreamedQuery: @unchecked Sendable {
     public func next() async throws -> [UInt8]? {
         guard !finished else { return nil }
         var output: [UInt8] = []
-        if encoder.rowCount == 0, pendingChunk != nil || result != nil { output = encoder.header() }
+        if encoder.rowCount == 0, options.rowsBefore == 0, pendingChunk != nil || result != nil {
+            output = encoder.header()
+        }
         let chunk: DataChunk?
         if let pending = pendingChunk {
             chunk = pending
@@ -117,7 +124,7 @@ public final class StreamedQuery: @unchecked Sendable {
             try await finish()
             return output.isEmpty ? nil : output
         }
-        let room = options.maxRows - encoder.rowCount
+        let room = options.maxRows - (encoder.rowCount - options.rowsBefore)
         let rows = 0..<min(chunk.count, room)
         if chunk.count > room {
             isTruncated = true
@@ -151,13 +158,15 @@ public final class StreamedQuery: @unchecked Sendable {
     /// ``QueryError``s that say why.
     private func guarded<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         if entry.isCancelled { throw QueryError("the query was cancelled", kind: .cancelled) }
-        let remaining = deadline.map { $0 - .now }
+        let remaining = options.timeout.map { $0 - spent }
         if let remaining, remaining <= .zero { throw timeoutError() }
+        let started = ContinuousClock.now
+        defer { spent += .now - started }
         do {
             return try await lease.run(timeout: remaining, body)
         } catch let error as DuckDBError {
             if entry.isCancelled { throw QueryError("the query was cancelled", kind: .cancelled) }
-            if error.isInterrupted, let deadline, deadline <= .now { throw timeoutError() }
+            if error.isInterrupted, let remaining, ContinuousClock.now - started >= remaining { throw timeoutError() }
             if error.isInterrupted { throw QueryError("the query was cancelled", kind: .cancelled) }
             throw QueryError(error.message, parameter: options.userSQL ? "sql" : nil, kind: options.userSQL ? .invalid : .failed)
         }

@@ -85,7 +85,7 @@ private func write(_ base: URL, _ lines: String) async throws -> Int {
             ("symbl=AAPL", "unknown parameter symbl"),
             ("start=2026-01-02T00:00:00Z&end=2026-01-01T00:00:00Z", "must be before end"),
             ("cursor=not-a-cursor", "parameter cursor is malformed"),
-            ("limit=0", "parameter limit must be between 1 and 1000000"),
+            ("limit=0", "parameter limit must be between 1 and 100000000"),
             ("order=up", "parameter order must be one of asc, desc"),
             ("format=xml", "parameter format must be one of json, ndjson, csv"),
         ] {

@@ -119,8 +119,9 @@ extension OpenAPIDocument {
             "order": queryParameter(
                 "order", "Row order by time.", schema: ["type": "string", "enum": ["asc", "desc"], "default": "asc"]),
             "limit": queryParameter(
-                "limit", "Most rows in one page.",
-                schema: ["type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1000]),
+                "limit",
+                "Most rows in one page. Pages up to 10,000 rows are read whole (the next cursor is then also in `X-Tradewatch-Next-Cursor`); larger ones, up to a full export, stream with flat memory.",
+                schema: ["type": "integer", "minimum": 1, "maximum": 100_000_000, "default": 1000]),
             "prefix": queryParameter("prefix", "Only metric names starting with this.", schema: text, example: "order_latency."),
             "cursor": queryParameter("cursor", "Opaque cursor from a previous page's `next`: the page after it.", schema: text),
             "min_commit": queryParameter(

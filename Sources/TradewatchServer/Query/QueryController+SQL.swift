@@ -2,7 +2,6 @@ import DuckDB
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Synchronization
 import TradewatchCore
 import TradewatchQuery
 
@@ -52,8 +51,11 @@ extension QueryController {
     /// Words that make an answer depend on the moment it is computed: never cached.
     static let volatileSQL = ["now(", "current_", "random(", "today(", "uuid(", "gen_random", "nextval("]
 
+    /// A client that goes away is noticed when rows are written to it: the statement is then
+    /// interrupted. (Hummingbird's inbound-close handler would notice sooner, while a statement
+    /// starts, but it broke keep-alive connections and crashed the server in tests, so the
+    /// time limit bounds that phase instead.)
     func sql(_ request: Request, _ context: Context) async throws -> Response {
-        var request = request
         do {
             var parameters = QueryParameters(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
             if let minCommit = try parameters.integer("min_commit", in: 0...Int(Int64.max)) {
@@ -67,7 +69,7 @@ extension QueryController {
             try parameters.rejectUnknown()
             let requestBody: ByteBuffer
             do {
-                requestBody = try await request.collectBody(upTo: 1 << 20)
+                requestBody = try await request.body.collect(upTo: 1 << 20)
             } catch {
                 throw QueryError("the request body must be at most 1 MiB of JSON")
             }
@@ -102,17 +104,8 @@ extension QueryController {
             let session = await session(sql: sql, request, context)
             let streamed: StreamedQuery
             do {
-                // Cancelled when the client goes away before the first rows are ready.
-                // Hummingbird also reports the inbound side closed when the operation returns:
-                // only a close while the statement is still starting cancels it.
-                let starting = Atomic(true)
-                streamed = try await request.body.consumeWithInboundCloseHandler { _ in
-                    defer { starting.store(false, ordering: .releasing) }
-                    return try await session.start(
-                        plan, options: .init(format: format, shape: .arrays, maxRows: maxRows, timeout: timeout, userSQL: true))
-                } onInboundClosed: { [registry, id = session.id] in
-                    if starting.load(ordering: .acquiring) { _ = registry.cancel(id) }
-                }
+                streamed = try await session.start(
+                    plan, options: .init(format: format, shape: .arrays, maxRows: maxRows, timeout: timeout, userSQL: true))
             } catch {
                 await session.close()
                 throw error
@@ -140,72 +133,18 @@ extension QueryController {
             headers[.contentType] = format.contentType
             headers[Self.cacheHeader] = "miss"
             headers[Self.queryIDHeader] = session.id
-            let body = cacheable
-                ? cachingStream(session, streamed, prefix: prefix, suffix: suffix, key: key, plan: plan, sequence: sequence)
-                : Self.streamBody(session, streamed, prefix: prefix, suffix: suffix)
-            return Response(status: .ok, headers: headers, body: body)
+            let cache = self.cache
+            let keep: (@Sendable ([UInt8]) -> Void)? = cacheable
+                ? { @Sendable body in cache.store(.init(body: body, contentType: format.contentType), for: key, plan: plan, sequence: sequence) }
+                : nil
+            let responseBody = Self.stream(session, format: format, prefix: prefix, suffix: suffix, keep: keep) {
+                try await streamed.next()
+            }
+            return Response(status: .ok, headers: headers, body: responseBody)
         } catch let error as QueryError {
             metrics.recordQueryError(endpoint: "/api/v1/query", kind: "\(error.kind)")
             return ProblemResponse.make(error, correlationID: context.correlationID)
         }
-    }
-
-    private static func streamBody(
-        _ session: QuerySession, _ query: StreamedQuery, prefix: [UInt8], suffix: @escaping @Sendable () -> [UInt8]
-    ) -> ResponseBody {
-        ResponseBody { writer in
-            try await Self.write(session, query, prefix: prefix, suffix: suffix, to: &writer, keep: nil)
-        }
-    }
-
-    /// Streams like ``streamBody`` and also keeps the answer when it turns out small.
-    private func cachingStream(
-        _ session: QuerySession, _ query: StreamedQuery, prefix: [UInt8], suffix: @escaping @Sendable () -> [UInt8],
-        key: String, plan: QueryPlan, sequence: Int64
-    ) -> ResponseBody {
-        let cache = self.cache
-        return ResponseBody { writer in
-            try await Self.write(session, query, prefix: prefix, suffix: suffix, to: &writer) { body in
-                // elapsed_ms of a cached answer is the original run's.
-                cache.store(.init(body: body, contentType: query.options.format.contentType), for: key, plan: plan, sequence: sequence)
-            }
-        }
-    }
-
-    private static func write(
-        _ session: QuerySession, _ query: StreamedQuery, prefix: [UInt8], suffix: @Sendable () -> [UInt8],
-        to writer: inout any ResponseBodyWriter, keep: (@Sendable ([UInt8]) -> Void)?
-    ) async throws {
-        var kept: [UInt8]? = keep == nil ? nil : prefix
-        let limit = 1 << 20
-        do {
-            if !prefix.isEmpty { try await writer.write(ByteBuffer(bytes: prefix)) }
-            while let bytes = try await query.next() {
-                try await writer.write(ByteBuffer(bytes: bytes))
-                if kept != nil { kept! += bytes }
-                if let current = kept, current.count > limit { kept = nil }
-            }
-            let end = suffix()
-            if !end.isEmpty { try await writer.write(ByteBuffer(bytes: end)) }
-            if kept != nil { kept! += end }
-        } catch let error as QueryError {
-            await session.close()
-            var message = ""
-            LabelsWriter.appendQuoted(error.message, to: &message)
-            switch query.options.format {
-            case .json: try? await writer.write(ByteBuffer(string: "],\"error\":\(message)}"))
-            case .ndjson: try? await writer.write(ByteBuffer(string: "{\"error\":\(message)}\n"))
-            case .csv: break
-            }
-            try await writer.finish(nil)
-            return
-        } catch {
-            await session.close()
-            throw error
-        }
-        await session.close()
-        if let kept, let keep { keep(kept) }
-        try await writer.finish(nil)
     }
 
     static func describe(_ error: DecodingError) -> String {

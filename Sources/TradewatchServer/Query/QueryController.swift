@@ -217,6 +217,27 @@ struct QueryController {
         if buffered, explicitEnd, let hit = cached(key) { return hit }
         let sequence = cache.currentSequence
         let session = await session(sql: query.plan.sql, request, context)
+        let prefix = format == .json ? Self.bytes("{\"rows\":[") : []
+        var headers = HTTPFields()
+        headers[.contentType] = format.contentType
+        headers[Self.cacheHeader] = "miss"
+        guard buffered else {
+            let stream = HistoryStream(query: query, session: session, format: format, timeout: limits.timeout)
+            do {
+                try await stream.start()
+            } catch {
+                await session.close()
+                throw error
+            }
+            let suffix: @Sendable () -> [UInt8] = {
+                guard format == .json else { return [] }
+                let next = stream.hasMore ? stream.lastKey.map { "\"\(query.cursor(after: $0))\"" } : nil
+                return Self.bytes("],\"next\":\(next ?? "null")}")
+            }
+            return Response(
+                status: .ok, headers: headers,
+                body: Self.stream(session, format: format, prefix: prefix, suffix: suffix) { try await stream.next() })
+        }
         let streamed: StreamedQuery
         do {
             streamed = try await session.start(
@@ -225,17 +246,10 @@ struct QueryController {
             await session.close()
             throw error
         }
-        let prefix = format == .json ? Self.bytes("{\"rows\":[") : []
-        @Sendable func suffix() -> [UInt8] {
+        func suffix() -> [UInt8] {
             guard format == .json else { return [] }
             let next = streamed.hasMore ? streamed.lastKey.map { "\"\(query.cursor(after: $0))\"" } : nil
             return Self.bytes("],\"next\":\(next ?? "null")}")
-        }
-        var headers = HTTPFields()
-        headers[.contentType] = format.contentType
-        headers[Self.cacheHeader] = "miss"
-        guard buffered else {
-            return Response(status: .ok, headers: headers, body: Self.stream(session, streamed, prefix: prefix, suffix: suffix))
         }
         var body = prefix
         do {
@@ -257,29 +271,31 @@ struct QueryController {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// A body that writes `prefix`, every chunk of `query`, then `suffix`, closing the session
-    /// however it ends. A failure after rows were sent is reported in the body (JSON and NDJSON)
-    /// since the status is gone.
-    private static func stream(
-        _ session: QuerySession, _ query: StreamedQuery, prefix: [UInt8], suffix: @escaping @Sendable () -> [UInt8]
+    /// A body that writes `prefix`, every piece `next` yields, then `suffix`, closing the session
+    /// however it ends. A failure after rows were sent is reported at the end of the body in
+    /// JSON and NDJSON; a CSV answer is cut off instead (the client sees an incomplete transfer).
+    static func stream(
+        _ session: QuerySession, format: ResultFormat, prefix: [UInt8], suffix: @escaping @Sendable () -> [UInt8],
+        keep: (@Sendable ([UInt8]) -> Void)? = nil, next: @escaping @Sendable () async throws -> [UInt8]?
     ) -> ResponseBody {
         ResponseBody { writer in
+            var kept: [UInt8]? = keep == nil ? nil : prefix
             do {
                 if !prefix.isEmpty { try await writer.write(ByteBuffer(bytes: prefix)) }
-                while let bytes = try await query.next() {
+                while let bytes = try await next() {
                     try await writer.write(ByteBuffer(bytes: bytes))
+                    if kept != nil { kept! += bytes }
+                    if let current = kept, current.count > 1 << 20 { kept = nil }
                 }
                 let end = suffix()
                 if !end.isEmpty { try await writer.write(ByteBuffer(bytes: end)) }
-            } catch let error as QueryError {
+                if kept != nil { kept! += end }
+            } catch let error as QueryError where format != .csv {
                 await session.close()
                 var message = ""
                 LabelsWriter.appendQuoted(error.message, to: &message)
-                switch query.options.format {
-                case .json: try? await writer.write(ByteBuffer(string: "],\"error\":\(message)}"))
-                case .ndjson: try? await writer.write(ByteBuffer(string: "{\"error\":\(message)}\n"))
-                case .csv: break
-                }
+                let tail = format == .json ? "],\"error\":\(message)}" : "{\"error\":\(message)}\n"
+                try? await writer.write(ByteBuffer(string: tail))
                 try await writer.finish(nil)
                 return
             } catch {
@@ -287,6 +303,7 @@ struct QueryController {
                 throw error
             }
             await session.close()
+            if let kept, let keep { keep(kept) }
             try await writer.finish(nil)
         }
     }
