@@ -48,6 +48,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds a commit after an idle spell waits for more requests to join it (env: TRADEWATCH_COMMIT_DELAY_MS; default: 2).")
     var commitDelayMs: Int?
 
+    @Option(help: "Milliseconds a query may keep DuckDB busy before it is interrupted (env: TRADEWATCH_QUERY_TIMEOUT_MS; default: 10000).")
+    var queryTimeoutMs: Int?
+
+    @Option(help: "Most rows POST /api/v1/query returns; the answer says when it was cut (env: TRADEWATCH_QUERY_MAX_ROWS; default: 1000000).")
+    var queryMaxRows: Int?
+
     @Option(help: "Log format: json (one object per line) or text (env: TRADEWATCH_LOG_FORMAT; default: json).")
     var logFormat: String?
 
@@ -84,7 +90,11 @@ struct ServeCommand: AsyncParsableCommand {
                 let body = try env.integer(
                     maxBodySize, "TRADEWATCH_MAX_BODY_SIZE", default: 32 * 1024 * 1024, range: 1_024...1_073_741_824)
                 return IngestLimits(maxBodyBytes: body, maxInflatedBytes: 4 * body)
-            }()
+            }(),
+            queryLimits: .init(
+                timeout: .milliseconds(
+                    try env.integer(queryTimeoutMs, "TRADEWATCH_QUERY_TIMEOUT_MS", default: 10_000, range: 1...3_600_000)),
+                maxRows: try env.integer(queryMaxRows, "TRADEWATCH_QUERY_MAX_ROWS", default: 1_000_000, range: 1...1_000_000_000))
         )
         let format = env.string(logFormat, "TRADEWATCH_LOG_FORMAT", default: "json")
         guard format == "json" || format == "text" else {

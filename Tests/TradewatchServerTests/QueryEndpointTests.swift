@@ -204,6 +204,24 @@ private func write(_ base: URL, _ lines: String) async throws -> Int {
         let cancelled = try await long.value
         #expect(cancelled.status == 409, "\(cancelled.text)")
         #expect(try await request(url(base, "/api/v1/queries/\(running)"), method: "DELETE").status == 404)
+
+        // A client that gives up while its statement is still starting cancels it, long before
+        // the server's 10 s limit.
+        let impatient = Process()
+        impatient.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        impatient.arguments = [
+            "-s", "-m", "1", "-X", "POST", sql.absoluteString, "-d",
+            #"{"sql": "SELECT count(*) FROM range(100000000000) t(x) WHERE x % 7 = 3"}"#,
+        ]
+        try impatient.run()
+        impatient.waitUntilExit()
+        var stillRunning = true
+        for _ in 0..<30 where stillRunning {
+            let queries = try await request(url(base, "/api/v1/queries"))
+            stillRunning = !((queries.json["queries"] as? [Any])?.isEmpty ?? false)
+            if stillRunning { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(!stillRunning, "the abandoned query kept running")
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
     }

@@ -2,6 +2,7 @@ import DuckDB
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 import TradewatchCore
 import TradewatchQuery
 
@@ -51,11 +52,26 @@ extension QueryController {
     /// Words that make an answer depend on the moment it is computed: never cached.
     static let volatileSQL = ["now(", "current_", "random(", "today(", "uuid(", "gen_random", "nextval("]
 
-    /// A client that goes away is noticed when rows are written to it: the statement is then
-    /// interrupted. (Hummingbird's inbound-close handler would notice sooner, while a statement
-    /// starts, but it broke keep-alive connections and crashed the server in tests, so the
-    /// time limit bounds that phase instead.)
+    /// The request is read inside Hummingbird's inbound-close handler, so a client that goes
+    /// away while its statement starts (before any row is ready) cancels it; once rows flow, a
+    /// failing write notices instead. That handler leaves the connection unusable for a next
+    /// request, so the answer says `Connection: close` and clients open a new one.
     func sql(_ request: Request, _ context: Context) async throws -> Response {
+        let running = Mutex<(id: String?, starting: Bool)>((nil, true))
+        var response = try await request.body.consumeWithInboundCloseHandler { body in
+            defer { running.withLock { $0.starting = false } }
+            return try await sql(request, body: body, context) { id in running.withLock { $0.id = id } }
+        } onInboundClosed: { [registry] in
+            let (id, starting) = running.withLock { ($0.id, $0.starting) }
+            if starting, let id { _ = registry.cancel(id) }
+        }
+        response.headers[.connection] = "close"
+        return response
+    }
+
+    private func sql(
+        _ request: Request, body: RequestBody, _ context: Context, registered: (String) -> Void
+    ) async throws -> Response {
         do {
             var parameters = QueryParameters(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
             if let minCommit = try parameters.integer("min_commit", in: 0...Int(Int64.max)) {
@@ -69,7 +85,7 @@ extension QueryController {
             try parameters.rejectUnknown()
             let requestBody: ByteBuffer
             do {
-                requestBody = try await request.body.collect(upTo: 1 << 20)
+                requestBody = try await body.collect(upTo: 1 << 20)
             } catch {
                 throw QueryError("the request body must be at most 1 MiB of JSON")
             }
@@ -104,6 +120,7 @@ extension QueryController {
             let session = await session(sql: sql, request, context)
             let streamed: StreamedQuery
             do {
+                registered(session.id)
                 streamed = try await session.start(
                     plan, options: .init(format: format, shape: .arrays, maxRows: maxRows, timeout: timeout, userSQL: true))
             } catch {
