@@ -101,12 +101,16 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("log format \(format) is not json or text")
         }
         let selfLogBuffer = selfLogs || env.environment["TRADEWATCH_SELF_LOGS"] == "1" ? SelfLogBuffer() : nil
-        LoggingSystem.bootstrap { label in
+        // Every log line written inside a request's task carries its correlation id.
+        LoggingSystem.bootstrap({ label, provider in
             let output: any LogHandler = format == "json"
-                ? JSONLogHandler(label: label) : StreamLogHandler.standardOutput(label: label)
+                ? JSONLogHandler(label: label, metadataProvider: provider)
+                : StreamLogHandler.standardOutput(label: label, metadataProvider: provider)
             guard let selfLogBuffer else { return output }
-            return MultiplexLogHandler([output, SelfLogHandler(label: label, buffer: selfLogBuffer)])
-        }
+            var selfLog = SelfLogHandler(label: label, buffer: selfLogBuffer)
+            selfLog.metadataProvider = provider
+            return MultiplexLogHandler([output, selfLog])
+        }, metadataProvider: RequestCorrelation.metadataProvider)
         var logger = Logger(label: "tradewatch")
         logger.logLevel = level
 

@@ -34,4 +34,22 @@ import TradewatchServer
         let timestamp = try #require(object["ts"] as? String)
         #expect(timestamp.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$"#, options: .regularExpression) != nil)
     }
+
+    /// Code without the request's logger (a store, the writer, a library) logging inside the
+    /// request's task still tags its lines with the request's correlation id.
+    @Test func linesWrittenInsideARequestTaskCarryItsCorrelationId() async throws {
+        let captured = Lines()
+        let logger = Logger(label: "tradewatch.store") { label in
+            JSONLogHandler(
+                label: label, sink: LogSink { line in captured.lines.withLock { $0.append(line) } },
+                metadataProvider: RequestCorrelation.metadataProvider)
+        }
+        await RequestCorrelation.$id.withValue("req-42") {
+            await Task { logger.warning("slow checkpoint") }.value  // child work inherits it too
+            logger.info("inside")
+        }
+        logger.info("outside any request")
+        let objects = try captured.all.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(objects.map { $0["correlation_id"] as? String } == ["req-42", "req-42", nil])
+    }
 }

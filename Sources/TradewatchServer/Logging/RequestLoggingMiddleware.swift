@@ -25,7 +25,7 @@ struct RequestLoggingMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         var response: Response
         do {
-            response = try await next(request, context)
+            response = try await RequestCorrelation.$id.withValue(correlationID) { try await next(request, context) }
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         } catch {
