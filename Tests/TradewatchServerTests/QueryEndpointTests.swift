@@ -247,4 +247,41 @@ private func write(_ base: URL, _ lines: String) async throws -> Int {
         server.signal(SIGTERM)
         _ = try await server.waitForExit()
     }
+
+    @Test func bucketsCandlesAndExecutionQualityAnswerOverHTTP() async throws {
+        let folder = try TemporaryDirectory()
+        let server = try ServerProcess(["serve", "--port", "0", "--data-dir", folder.path("data")])
+        let base = try await server.waitUntilListening()
+        try await write(base, """
+            latency,symbol=AAPL value=1 1767225600
+            latency,symbol=AAPL value=3 1767225630
+            latency,symbol=AAPL value=5 1767225720
+            trades,symbol=AAPL,venue=X price=10,qty=1,side="buy" 1767225600
+            trades,symbol=AAPL,venue=Y price=12,qty=3,side="sell" 1767225610
+            quotes,symbol=AAPL bid=9.9,ask=10.1 1767225590
+            executions,order_id=o1,strategy=s1,symbol=AAPL,side=buy,venue=X qty=1,price=10.05,fee=0.01,latency_us=120i 1767225601
+            """)
+        let window = "start=2026-01-01T00:00:00Z&end=2026-01-01T00:04:00Z"
+        let buckets = try await request(url(base, "/api/v1/metrics/aggregate?name=latency&bucket=1m&fn=avg,count&fill=zero&\(window)"))
+        #expect(buckets.rows.map { "\($0["avg"] ?? "")/\($0["count"] ?? "")" } == ["2.0/2", "0.0/0", "5.0/1", "0.0/0"])
+        let csv = try await request(url(base, "/api/v1/metrics/aggregate?name=latency&bucket=2m&fn=max&format=csv&\(window)"))
+        #expect(csv.text == "ts,max\n2026-01-01T00:00:00.000000000Z,3.0\n2026-01-01T00:02:00.000000000Z,5.0\n")
+        let candles = try await request(url(base, "/api/v1/candles?symbol=AAPL&interval=1m&\(window)"))
+        let bar = try #require(candles.rows.first)
+        #expect(candles.rows.count == 1)
+        #expect(bar["open"] as? Double == 10 && bar["close"] as? Double == 12 && bar["volume"] as? Double == 4)
+        #expect(bar["vwap"] as? Double == 11.5)
+        let quality = try await request(url(base, "/api/v1/executions/quality?\(window)"))
+        let execution = try #require((quality.json["executions"] as? [[String: Any]])?.first)
+        #expect(execution["mid"] as? Double == 10 && execution["mid_source"] as? String == "quote")
+        let slippage = try #require(execution["slippage_bps"] as? Double)
+        #expect(abs(slippage - 50) < 1e-6, "bought 10.05 against a 10.00 mid: 50 bps paid")
+        #expect((quality.json["summary"] as? [[String: Any]])?.first?["executions"] as? Int == 1)
+        let refused = try await request(url(base, "/api/v1/metrics/aggregate?name=latency&fn=median"))
+        #expect(refused.status == 400 && refused.json["parameter"] as? String == "fn")
+        let missing = try await request(url(base, "/api/v1/candles?interval=1m"))
+        #expect(missing.status == 400 && (missing.json["detail"] as? String)?.contains("symbol") == true)
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+    }
 }

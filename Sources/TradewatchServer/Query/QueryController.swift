@@ -322,35 +322,76 @@ struct QueryController {
         let sequence = cache.currentSequence
         let plans = format == .json ? query.plans : Array(query.plans.prefix(1))
         let session = await session(sql: plans.map(\.plan.sql).joined(separator: ";\n"), request, context)
-        var body = format == .json ? Self.bytes("{") : []
+        let sequenceOfPlans = PlanSequence(plans: plans, session: session, format: format, timeout: limits.timeout)
         do {
-            for (index, named) in plans.enumerated() {
-                let streamed = try await session.start(named.plan, options: .init(format: format, timeout: limits.timeout))
-                if format == .json {
-                    var name = ""
-                    LabelsWriter.appendQuoted(named.name, to: &name)
-                    body += Self.bytes((index > 0 ? "," : "") + name + ":[")
-                }
-                while let bytes = try await streamed.next() { body += bytes }
-                if format == .json { body += Self.bytes("]") }
-            }
+            try await sequenceOfPlans.start()
         } catch {
             await session.close()
             throw error
         }
-        await session.close()
-        if format == .json { body += Self.bytes("}") }
-        if explicitEnd {
-            let tables = plans.reduce(into: Set<AnalyticsTable>()) { $0.formUnion($1.plan.tables) }
-            let windows = plans.compactMap(\.plan.window)
-            let window = windows.count == plans.count && !windows.isEmpty
-                ? windows.map(\.lowerBound).min()!..<windows.map(\.upperBound).max()! : nil
-            let combined = QueryPlan(sql: "", tables: tables, window: window)
-            cache.store(.init(body: body, contentType: format.contentType), for: key, plan: combined, sequence: sequence)
-        }
+        let tables = plans.reduce(into: Set<AnalyticsTable>()) { $0.formUnion($1.plan.tables) }
+        let windows = plans.compactMap(\.plan.window)
+        let window = windows.count == plans.count && !windows.isEmpty
+            ? windows.map(\.lowerBound).min()!..<windows.map(\.upperBound).max()! : nil
+        let combined = QueryPlan(sql: "", tables: tables, window: window)
+        let cache = self.cache
+        let keep: (@Sendable ([UInt8]) -> Void)? = explicitEnd
+            ? { @Sendable body in cache.store(.init(body: body, contentType: format.contentType), for: key, plan: combined, sequence: sequence) }
+            : nil
         var headers = HTTPFields()
         headers[.contentType] = format.contentType
         headers[Self.cacheHeader] = "miss"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(
+            status: .ok, headers: headers,
+            body: Self.stream(
+                session, format: format, prefix: format == .json ? Self.bytes("{") : [],
+                suffix: { format == .json ? Self.bytes("]}") : [] }, keep: keep
+            ) { try await sequenceOfPlans.next() })
     }
+}
+
+/// The named statements of a planned query, run one after the other on one session and written
+/// as `"name":[rows…]` members of one JSON object (NDJSON and CSV carry the first only). The
+/// first statement starts before the response status is sent, so its errors are a `400`.
+private final class PlanSequence: @unchecked Sendable {
+    let plans: [NamedPlan]
+    let session: QuerySession
+    let format: ResultFormat
+    let timeout: Duration
+    private var index = 0
+    private var current: StreamedQuery?
+
+    init(plans: [NamedPlan], session: QuerySession, format: ResultFormat, timeout: Duration) {
+        self.plans = plans
+        self.session = session
+        self.format = format
+        self.timeout = timeout
+    }
+
+    func start() async throws {
+        current = try await session.start(plans[0].plan, options: .init(format: format, timeout: timeout))
+    }
+
+    /// The next bytes: a member's opening, rows, the closing bracket before the next member.
+    func next() async throws -> [UInt8]? {
+        guard let query = current else { return nil }
+        var output: [UInt8] = []
+        if format == .json, query.encoder.rowCount == 0, !openedMember {
+            openedMember = true
+            var name = index > 0 ? "]," : ""
+            LabelsWriter.appendQuoted(plans[index].name, to: &name)
+            output += Array((name + ":[").utf8)
+        }
+        if let rows = try await query.next() { return output + rows }
+        index += 1
+        guard index < plans.count else {
+            current = nil
+            return output.isEmpty ? nil : output
+        }
+        openedMember = false
+        current = try await session.start(plans[index].plan, options: .init(format: format, timeout: timeout))
+        return output
+    }
+
+    private var openedMember = false
 }
