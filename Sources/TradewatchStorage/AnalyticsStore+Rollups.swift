@@ -16,14 +16,15 @@ extension AnalyticsStore {
     /// Folds trades committed since the last refresh into the one-minute rollup `trades_1m` and
     /// advances its watermark, in one transaction; returns the number of trades folded.
     ///
-    /// Runs on the writer, so it waits for and holds up commits: one call folds whole commits
-    /// of about `maxRows` trades (more when a single commit is larger) and leaves the rest to
-    /// the next call. Trades with an old timestamp merge into the old bucket. Queries stay exact
+    /// Runs on the upkeep connection, beside the writer, so it never holds up ingestion's commits
+    /// (it sees only committed trades, and writes only the rollup tables). One call folds whole
+    /// commits of about `maxRows` trades (more when a single commit is larger) and leaves the
+    /// rest to the next call. Trades with an old timestamp merge into the old bucket. Queries stay exact
     /// while the rollup lags, because they add the trades above the watermark themselves.
     @discardableResult
     public func refreshRollups(maxRows: Int = 500_000) async throws -> Int {
         precondition(maxRows > 0, "maxRows must be positive")
-        return try await write { connection in
+        return try await upkeep { connection in
             try connection.transaction {
                 let watermark = try Self.rollupWatermark(connection)
                 // Commit sequences grow with commit order (one committer), so folding every

@@ -13,6 +13,10 @@ public final class AnalyticsStore: Sendable {
     let database: Database
     private let writer: Connection
     private let writerThread: BlockingThreadPool
+    /// A second writing connection for background upkeep (the trades rollup), so that it never
+    /// holds up the commits of ingestion; DuckDB runs both transactions side by side.
+    private let upkeep: Connection
+    private let upkeepThread: BlockingThreadPool
     let readerThreads: BlockingThreadPool
     let readers: ConnectionPool
 
@@ -40,6 +44,7 @@ public final class AnalyticsStore: Sendable {
                     ]))
             self.database = database
             writer = try database.connect()
+            upkeep = try database.connect()
             readers = ConnectionPool(try (0..<max(1, configuration.readConnections)).map { _ in
                 let reader = try database.connect()
                 // Progress of running queries is reported by GET /api/v1/queries.
@@ -50,6 +55,7 @@ public final class AnalyticsStore: Sendable {
             throw Self.openError(path: path, error)
         }
         writerThread = BlockingThreadPool(name: "duckdb-writer", threads: 1)
+        upkeepThread = BlockingThreadPool(name: "duckdb-upkeep", threads: 1)
         readerThreads = BlockingThreadPool(name: "duckdb-reader", threads: max(1, configuration.readConnections))
         do {
             try Self.checkNotTruncated(writer, path: path)
@@ -95,6 +101,13 @@ public final class AnalyticsStore: Sendable {
     @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await writer.run(on: writerThread, body)
+    }
+
+    /// Runs `body` with the upkeep connection: background writes (rollups) that must not wait
+    /// behind, or hold up, ingestion's commits. They must not write the tables ingestion writes.
+    @discardableResult
+    public func upkeep<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await upkeep.run(on: upkeepThread, body)
     }
 
     /// Runs `body` with a read connection of its own, waiting for one when all are busy.
@@ -159,6 +172,7 @@ public final class AnalyticsStore: Sendable {
     /// Stops the threads. Connections and the database close when the store is released.
     public func close() {
         writerThread.shutdown()
+        upkeepThread.shutdown()
         readerThreads.shutdown()
     }
 
