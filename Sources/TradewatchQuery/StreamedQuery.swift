@@ -66,9 +66,11 @@ public final class StreamedQuery: @unchecked Sendable {
     func start() async throws {
         let plan = self.plan
         let options = self.options
+        let lease = self.lease
         let (result, chunk) = try await guarded { connection in
             if options.userSQL { try connection.execute("BEGIN TRANSACTION READ ONLY") }
-            let statement = try Self.prepare(plan.sql, on: connection, userSQL: options.userSQL)
+            let statement = options.userSQL
+                ? try Self.prepare(plan.sql, on: connection, userSQL: true) : try lease.cachedStatement(plan.sql)
             try statement.bind(plan.parameters)
             let result = try statement.query()
             return (result, try result.nextChunk())

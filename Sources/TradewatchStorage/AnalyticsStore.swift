@@ -19,6 +19,7 @@ public final class AnalyticsStore: Sendable {
     private let upkeepThread: BlockingThreadPool
     let readerThreads: BlockingThreadPool
     let readers: ConnectionPool
+    let statements = StatementCache()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
@@ -171,6 +172,7 @@ public final class AnalyticsStore: Sendable {
 
     /// Stops the threads. Connections and the database close when the store is released.
     public func close() {
+        statements.removeAll()
         writerThread.shutdown()
         upkeepThread.shutdown()
         readerThreads.shutdown()

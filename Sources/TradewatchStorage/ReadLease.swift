@@ -10,12 +10,21 @@ public final class ReadLease: @unchecked Sendable {
     public let connection: Connection
     private let threads: BlockingThreadPool
     private let pool: ConnectionPool
+    private let statements: StatementCache
     private var isReleased = false
 
-    init(connection: Connection, threads: BlockingThreadPool, pool: ConnectionPool) {
+    init(connection: Connection, threads: BlockingThreadPool, pool: ConnectionPool, statements: StatementCache) {
         self.connection = connection
         self.threads = threads
         self.pool = pool
+        self.statements = statements
+    }
+
+    /// A prepared statement for `sql` on the leased connection, kept for the next query of the
+    /// same shape. Call it inside ``run(timeout:_:)``. Only for SQL the server builds: user SQL
+    /// varies too much to be worth keeping.
+    public func cachedStatement(_ sql: String) throws -> PreparedStatement {
+        try statements.statement(sql, on: connection)
     }
 
     deinit { release() }
@@ -43,6 +52,6 @@ public final class ReadLease: @unchecked Sendable {
 extension AnalyticsStore {
     /// Takes a read connection until the lease is released, waiting for one when all are busy.
     public func leaseReader() async -> ReadLease {
-        ReadLease(connection: await readers.acquire(), threads: readerThreads, pool: readers)
+        ReadLease(connection: await readers.acquire(), threads: readerThreads, pool: readers, statements: statements)
     }
 }
