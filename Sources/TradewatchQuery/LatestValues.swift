@@ -33,11 +33,17 @@ public final class LatestValues: Sendable {
     private struct State {
         var metrics: [MetricKey: Metric] = [:]
         var trades: [String: Trade] = [:]
+        /// Bumped by every change, so answers built from the values can be kept until then.
+        var generation: UInt64 = 0
     }
 
     private let state = Mutex(State())
 
     public init() {}
+
+    /// Changes whenever a value changes: an answer built at one generation is current while the
+    /// generation stays the same.
+    public var generation: UInt64 { state.withLock { $0.generation } }
 
     /// Number of metric series and trade symbols held.
     public var count: (metrics: Int, trades: Int) { state.withLock { ($0.metrics.count, $0.trades.count) } }
@@ -77,6 +83,7 @@ public final class LatestValues: Sendable {
             return (metrics, trades)
         }
         state.withLock { state in
+            state.generation &+= 1
             state.metrics.merge(metrics) { current, loaded in current.timestamp >= loaded.timestamp ? current : loaded }
             state.trades.merge(trades) { current, loaded in current.timestamp >= loaded.timestamp ? current : loaded }
         }
@@ -109,6 +116,7 @@ public final class LatestValues: Sendable {
         else { return }
         let labels = batch.texts[labelSlot]
         state.withLock { state in
+            state.generation &+= 1
             for row in 0..<batch.rowCount {
                 let key = MetricKey(name: names[row] ?? "", symbol: symbols[row])
                 let timestamp = batch.timestamps[row]
@@ -124,6 +132,7 @@ public final class LatestValues: Sendable {
             let ids = text(batch, "trade_id")
         else { return }
         state.withLock { state in
+            state.generation &+= 1
             for row in 0..<batch.rowCount {
                 let symbol = symbols[row] ?? ""
                 let timestamp = batch.timestamps[row]
@@ -146,7 +155,9 @@ public final class LatestValues: Sendable {
                 && (labels.isEmpty || Self.matches(value.labels, labels))
         }
         .map { (key: $0.key, value: $0.value) }
-        .sorted { ($0.key.name, $0.key.symbol ?? "") < ($1.key.name, $1.key.symbol ?? "") }
+        .sorted { left, right in
+            left.key.name != right.key.name ? left.key.name < right.key.name : (left.key.symbol ?? "") < (right.key.symbol ?? "")
+        }
     }
 
     /// Latest trades of `symbols` (all symbols when empty), sorted by symbol.

@@ -113,12 +113,14 @@ public struct RowEncoder: Sendable {
         }
     }
 
-    static func appendJSONString(_ text: String, to output: inout [UInt8]) {
+    /// Appends `text` as a JSON string literal (quotes, backslashes and control characters escaped).
+    public static func appendJSONString(_ text: String, to output: inout [UInt8]) {
         var text = text
         text.withUTF8 { appendJSONString(UnsafeRawBufferPointer($0), to: &output) }
     }
 
-    static func appendJSONString(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+    /// Appends UTF-8 `bytes` as a JSON string literal.
+    public static func appendJSONString(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in bytes {
             switch byte {

@@ -4,6 +4,7 @@ import Hummingbird
 import TradewatchCore
 import TradewatchIngest
 import TradewatchQuery
+import Synchronization
 import TradewatchStorage
 
 /// The query endpoints: latest values (from memory), history with cursors, planned analytics
@@ -21,6 +22,8 @@ struct QueryController {
     let latest: LatestValues
     let limits: QueryLimits
     let metrics: ServerMetrics
+    /// Latest-value answers, kept while the values they were built from are unchanged.
+    let latestAnswers = LatestAnswers()
 
     static let cacheHeader = HTTPField.Name("X-Tradewatch-Cache")!
     static let cursorHeader = HTTPField.Name("X-Tradewatch-Next-Cursor")!
@@ -37,10 +40,10 @@ struct QueryController {
 
     func addRoutes(to router: Router<Context>) {
         router.get("api/v1/metrics/latest") { request, context in
-            try await answer(request, context) { parameters, _ in try latestMetrics(&parameters) }
+            try await answer(request, context) { parameters, _ in try latestMetrics(&parameters, request: request) }
         }
         router.get("api/v1/trades/latest") { request, context in
-            try await answer(request, context) { parameters, _ in try latestTrades(&parameters) }
+            try await answer(request, context) { parameters, _ in try latestTrades(&parameters, request: request) }
         }
         for table in [AnalyticsTable.metrics, .trades, .quotes, .executions, .performance, .logs] {
             router.get("api/v1/\(table.rawValue)") { request, context in
@@ -156,45 +159,53 @@ struct QueryController {
 
     // MARK: - Latest values
 
-    private func latestMetrics(_ parameters: inout QueryParameters) throws -> Response {
+    private func latestMetrics(_ parameters: inout QueryParameters, request: Request) throws -> Response {
         let names = parameters.list("name")
         let prefix = try parameters.string("prefix")
         let symbols = parameters.list("symbol")
         let labels = try parameters.labels()
         try parameters.rejectUnknown(besides: ["format", "min_commit"])
-        var body = "{\"rows\":["
-        for (index, entry) in latest.metrics(names: names, prefix: prefix, symbols: symbols, labels: labels).enumerated() {
-            if index > 0 { body += "," }
-            body += "{\"name\":"
-            LabelsWriter.appendQuoted(entry.key.name, to: &body)
-            body += ",\"symbol\":"
-            if let symbol = entry.key.symbol { LabelsWriter.appendQuoted(symbol, to: &body) } else { body += "null" }
-            body += ",\"ts\":\"\(RFC3339.format(nanoseconds: entry.value.timestamp))\",\"value\":"
-            body += entry.value.value.isFinite ? entry.value.value.description : "null"
-            body += ",\"labels\":\(entry.value.labels ?? "null")}"
+        return latestAnswers.answer(for: request.uri.query ?? "", generation: latest.generation) {
+            var body = Array("{\"rows\":[".utf8)
+            body.reserveCapacity(4096)
+            for (index, entry) in latest.metrics(names: names, prefix: prefix, symbols: symbols, labels: labels).enumerated() {
+                body += Array((index > 0 ? ",{\"name\":" : "{\"name\":").utf8)
+                RowEncoder.appendJSONString(entry.key.name, to: &body)
+                body += Array(",\"symbol\":".utf8)
+                if let symbol = entry.key.symbol { RowEncoder.appendJSONString(symbol, to: &body) } else { body += Array("null".utf8) }
+                body += Array(",\"ts\":\"".utf8)
+                RFC3339.append(nanoseconds: entry.value.timestamp, to: &body)
+                body += Array("\",\"value\":".utf8)
+                body += Array((entry.value.value.isFinite ? entry.value.value.description : "null").utf8)
+                body += Array(",\"labels\":".utf8)
+                body += Array((entry.value.labels ?? "null").utf8)
+                body.append(UInt8(ascii: "}"))
+            }
+            return body + Array("]}".utf8)
         }
-        return Self.json(body + "]}")
     }
 
-    private func latestTrades(_ parameters: inout QueryParameters) throws -> Response {
+    private func latestTrades(_ parameters: inout QueryParameters, request: Request) throws -> Response {
         let symbols = parameters.list("symbol")
         try parameters.rejectUnknown(besides: ["format", "min_commit"])
-        var body = "{\"rows\":["
-        for (index, entry) in latest.trades(symbols: symbols).enumerated() {
-            if index > 0 { body += "," }
-            let trade = entry.trade
-            body += "{\"symbol\":"
-            LabelsWriter.appendQuoted(entry.symbol, to: &body)
-            body += ",\"ts\":\"\(RFC3339.format(nanoseconds: trade.timestamp))\",\"price\":"
-            body += trade.price.isFinite ? trade.price.description : "null"
-            body += ",\"qty\":\(trade.quantity)"
-            for (name, value) in [("venue", trade.venue), ("side", trade.side), ("trade_id", trade.tradeID)] {
-                body += ",\"\(name)\":"
-                if let value { LabelsWriter.appendQuoted(value, to: &body) } else { body += "null" }
+        return latestAnswers.answer(for: "trades|" + (request.uri.query ?? ""), generation: latest.generation) {
+            var body = Array("{\"rows\":[".utf8)
+            body.reserveCapacity(4096)
+            for (index, entry) in latest.trades(symbols: symbols).enumerated() {
+                let trade = entry.trade
+                body += Array((index > 0 ? ",{\"symbol\":" : "{\"symbol\":").utf8)
+                RowEncoder.appendJSONString(entry.symbol, to: &body)
+                body += Array(",\"ts\":\"".utf8)
+                RFC3339.append(nanoseconds: trade.timestamp, to: &body)
+                body += Array("\",\"price\":\(trade.price.isFinite ? trade.price.description : "null"),\"qty\":\(trade.quantity)".utf8)
+                for (name, value) in [("venue", trade.venue), ("side", trade.side), ("trade_id", trade.tradeID)] {
+                    body += Array(",\"\(name)\":".utf8)
+                    if let value { RowEncoder.appendJSONString(value, to: &body) } else { body += Array("null".utf8) }
+                }
+                body.append(UInt8(ascii: "}"))
             }
-            body += "}"
+            return body + Array("]}".utf8)
         }
-        return Self.json(body + "]}")
     }
 
     private static func json(_ body: String) -> Response {
@@ -394,4 +405,29 @@ private final class PlanSequence: @unchecked Sendable {
     }
 
     private var openedMember = false
+}
+
+/// Encoded answers of the latest-value endpoints by request, each valid for the generation of
+/// ``LatestValues`` it was built at: dashboards polling the same question get the same bytes
+/// without filtering, sorting and encoding again. Bounded; cleared when full.
+final class LatestAnswers: Sendable {
+    private let answers = Mutex<[String: (generation: UInt64, body: ByteBuffer)]>([:])
+    private let capacity = 512
+
+    func answer(for key: String, generation: UInt64, build: () -> [UInt8]) -> Response {
+        let kept = answers.withLock { answers -> ByteBuffer? in
+            guard let answer = answers[key], answer.generation == generation else { return nil }
+            return answer.body
+        }
+        let body = kept ?? ByteBuffer(bytes: build())
+        if kept == nil {
+            answers.withLock { answers in
+                if answers.count >= capacity { answers.removeAll(keepingCapacity: true) }
+                answers[key] = (generation, body)
+            }
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = ResultFormat.json.contentType
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+    }
 }
