@@ -2,7 +2,7 @@
 SWIFT ?= swift
 .DEFAULT_GOAL := build
 
-.PHONY: setup build release run test bench bench-index bench-parser bench-ingest clean-duckdb
+.PHONY: setup build release run test bench bench-index bench-parser bench-ingest bench-query clean-duckdb
 
 setup:
 	@./scripts/setup-duckdb.sh
@@ -33,6 +33,11 @@ bench-parser: setup
 # HTTP ingest, Tradewatch and VictoriaMetrics side by side (installs victoria-metrics from Debian).
 bench-ingest: setup
 	./scripts/bench-ingest.sh
+
+# Query latency: Tradewatch over HTTP, its DuckDB file directly, and VictoriaMetrics (installs
+# victoria-metrics and wrk from Debian). ROWS="1000000" for one size.
+bench-query: setup
+	./scripts/bench-query.sh
 
 # Measures whether an index on ts helps time-range queries (docs/PERFORMANCE.md).
 bench-index: setup

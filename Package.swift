@@ -35,6 +35,7 @@ let package = Package(
         .executable(name: "duckdb-benchmark", targets: ["DuckDBBenchmark"]),
         .executable(name: "line-protocol-benchmark", targets: ["LineProtocolBenchmark"]),
         .executable(name: "ingest-benchmark", targets: ["IngestBenchmark"]),
+        .executable(name: "query-benchmark", targets: ["QueryBenchmark"]),
         .library(name: "DuckDB", targets: ["DuckDB"]),
     ],
     dependencies: [
@@ -42,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -89,6 +91,15 @@ let package = Package(
             swiftSettings: sharedSwiftSettings
         ),
         .target(
+            name: "TradewatchLive",
+            dependencies: [
+                "TradewatchCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .target(
             name: "TradewatchServer",
             dependencies: [
                 "DuckDB",
@@ -96,6 +107,8 @@ let package = Package(
                 "TradewatchStorage",
                 "TradewatchIngest",
                 "TradewatchQuery",
+                "TradewatchLive",
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -141,6 +154,12 @@ let package = Package(
             path: "Benchmarks/IngestBenchmark",
             swiftSettings: sharedSwiftSettings
         ),
+        .executableTarget(
+            name: "QueryBenchmark",
+            dependencies: ["DuckDB"],
+            path: "Benchmarks/QueryBenchmark",
+            swiftSettings: sharedSwiftSettings
+        ),
         // Helpers every test target shares (temporary folders, file snapshots).
         .target(name: "TradewatchTestSupport", path: "Tests/Support", swiftSettings: sharedSwiftSettings),
         .testTarget(
@@ -169,8 +188,16 @@ let package = Package(
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(
+            name: "TradewatchLiveTests",
+            dependencies: ["TradewatchLive", "TradewatchCore", "TradewatchTestSupport"],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
             name: "TradewatchServerTests",
-            dependencies: ["TradewatchServer", "TradewatchStorage", "TradewatchCore", "TradewatchTestSupport"],
+            dependencies: [
+                "TradewatchServer", "TradewatchStorage", "TradewatchCore", "TradewatchTestSupport",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(
