@@ -4,6 +4,8 @@ public import TradewatchCore
 public import TradewatchIngest
 import TradewatchStorage
 import TradewatchQuery
+import TradewatchLive
+import HummingbirdWebSocket
 
 /// Opens the stores in the data directory and builds the HTTP application that owns them.
 ///
@@ -27,21 +29,35 @@ public func buildApplication(
     logger.info(
         "Latest values loaded", metadata: ["event": "latest.loaded", "elapsed": .stringConvertible(ContinuousClock.now - started)])
     let cache = QueryCache()
+    let hub = LiveHub(configuration: configuration.live, logger: logger)
     let writer = BatchWriter(
         store: stores.analytics, lastCommitted: try await stores.analytics.lastCommitSequence(),
         configuration: configuration.ingest, logger: logger, metricsFactory: metrics.factory,
         onCommit: { sequence, batches in
             latest.record(batches)
             cache.recordCommit(sequence: sequence, batches: batches)
+            hub.publish(sequence: sequence, batches: batches)
             onCommit(sequence, batches)
         })
     let queries = QueryController(
         store: stores.analytics, writer: writer, registry: RunningQueries(), cache: cache, latest: latest,
         limits: configuration.queryLimits, metrics: metrics)
+    // Frames up to 1 MiB (16 times the largest message by default): a message above the live
+    // limit gets an error reply, one above this closes the socket (1009).
+    let stream = StreamController(
+        hub: hub, reader: LiveStoreReader(store: stores.analytics), writer: writer, latest: latest,
+        configuration: configuration.live, maxFrameBytes: max(1 << 20, configuration.live.maxMessageBytes * 2))
     let router = buildRouter(
-        stores: stores, writer: writer, limits: configuration.ingestLimits, metrics: metrics, queries: queries)
+        stores: stores, writer: writer, limits: configuration.ingestLimits, metrics: metrics, queries: queries,
+        stream: stream, liveStatistics: { hub.statistics })
+    let webSocketRouter = Router(context: LiveRequestContext.self)
+    stream.addRoutes(to: webSocketRouter)
     var app = Application(
         router: router,
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: webSocketRouter,
+            configuration: .init(
+                ws: .init(maxFrameSize: stream.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30))))),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Tradewatch"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -52,7 +68,7 @@ public func buildApplication(
     app.addServices(
         StoreMaintenanceService(stores: stores, checkpointInterval: configuration.checkpointInterval, logger: logger),
         RollupService(store: stores.analytics, logger: logger),
-        writer)
+        writer, hub)
     if let selfLogs {
         app.addServices(SelfLogService(buffer: selfLogs, writer: writer))
     }
@@ -61,18 +77,27 @@ public func buildApplication(
 
 /// The routes of the server.
 func buildRouter(
-    stores: Stores, writer: BatchWriter, limits: IngestLimits, metrics: ServerMetrics, queries: QueryController
+    stores: Stores, writer: BatchWriter, limits: IngestLimits, metrics: ServerMetrics, queries: QueryController,
+    stream: StreamController? = nil, liveStatistics: @escaping @Sendable () -> LiveStatistics = { LiveStatistics() }
 ) -> Router<TradewatchRequestContext> {
     let router = Router(context: TradewatchRequestContext.self)
     let routes = Set(["/health", "/ready", "/metrics", "/write", "/api/v2/write", "/ping", "/api/v2/ping", "/query", "/openapi.json", "/docs"])
         .union(AnalyticsTable.allCases.map { "/api/v1/\($0.rawValue)" })
         .union(QueryController.routes)
+        .union([StreamController.path])
     router.add(middleware: RequestLoggingMiddleware(metrics: metrics, knownRoutes: routes))
     router.addRoutes(HealthController(stores: stores).routes)
     IngestController(writer: writer, limits: limits, metrics: metrics).addRoutes(to: router)
     InfluxCompatibilityController().addRoutes(to: router)
-    MetricsController(metrics: metrics, stores: stores, beforeScrape: queries.updateGauges).addRoutes(to: router)
+    MetricsController(metrics: metrics, stores: stores) {
+        queries.updateGauges()
+        let live = liveStatistics()
+        metrics.setLiveGauges(
+            clients: live.clients, subscriptions: live.subscriptions, framesSent: live.framesSent,
+            rowsDropped: live.rowsDropped)
+    }.addRoutes(to: router)
     queries.addRoutes(to: router)
+    stream?.addHTTPRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     return router
 }

@@ -60,6 +60,15 @@ public struct ServerMetrics: Sendable {
             .set(Double(latestSeries))
     }
 
+    /// Sets the live stream's figures read at scrape time (the totals count since the start).
+    func setLiveGauges(clients: Int, subscriptions: Int, framesSent: Int, rowsDropped: Int) {
+        gauge("tradewatch", "live_clients", "", "WebSocket clients connected to the live stream.").set(Double(clients))
+        gauge("tradewatch", "live_subscriptions", "", "Live subscriptions open.").set(Double(subscriptions))
+        gauge("tradewatch", "live_frames", "total", "Frames the live hub handed to clients.").set(Double(framesSent))
+        gauge("tradewatch", "live_rows_dropped", "total", "Rows dropped for live clients that could not keep up.")
+            .set(Double(rowsDropped))
+    }
+
     /// Refreshes the gauges read from /proc and the stores, then renders the Prometheus text.
     func scrape(analyticsBytes: Int, operationalBytes: Int, duckDBMemoryBytes: Int) -> [UInt8] {
         let process = ProcessStatistics.current()

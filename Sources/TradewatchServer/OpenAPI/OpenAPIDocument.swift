@@ -17,12 +17,13 @@ enum OpenAPIDocument {
         ("JSON ingest", "Rows as JSON, one endpoint per table."),
         ("Queries", "Latest values, history, time buckets, candles and execution quality."),
         ("SQL", "Read-only SQL over the analytics tables, and the queries running now."),
+        ("Live stream", "Committed rows pushed over WebSocket as they are written."),
         ("Documentation", "This document and the page rendered from it."),
     ]
 
     static let operations: [Operation] =
         operationalOperations + influxOperations + jsonIngestOperations + queryOperations + sqlOperations
-        + documentationOperations
+        + liveOperations + documentationOperations
 
     static let value: OpenAPIValue = [
         "openapi": "3.1.0",

@@ -1,0 +1,110 @@
+public import TradewatchCore
+
+/// Writes the JSON of live frames straight into bytes: rows are rendered once per commit and
+/// shared by every subscriber, frames are assembled by each connection's consumer.
+public enum LiveJSON {
+    /// One row as a JSON object keyed by column name: `ts` as an RFC 3339 string with nanoseconds,
+    /// the labels (attributes) column as the JSON object it holds, NULLs as `null`.
+    public static func row(_ batch: ColumnarBatch, _ row: Int) -> [UInt8] {
+        let columns = batch.table.columns
+        var output: [UInt8] = []
+        output.reserveCapacity(64 + 24 * columns.count)
+        output.append(UInt8(ascii: "{"))
+        for (index, column) in columns.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            appendString(column.name, to: &output)
+            output.append(UInt8(ascii: ":"))
+            switch batch.value(row: row, column: index) {
+            case .timestamp(let nanoseconds):
+                output.append(UInt8(ascii: "\""))
+                RFC3339.append(nanoseconds: nanoseconds, to: &output)
+                output.append(UInt8(ascii: "\""))
+            case .text(let text?) where column.kind == .labels: output.append(contentsOf: text.utf8)
+            case .text(let text?): appendString(text, to: &output)
+            case .double(let number?): appendNumber(number, to: &output)
+            case .integer(let number?): output.append(contentsOf: String(number).utf8)
+            case .text(nil), .double(nil), .integer(nil): output.append(contentsOf: "null".utf8)
+            }
+        }
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
+    /// `{"op":"rows","id":…,"commit":N,"rows":[…]}`; `commit` is the last commit among the rows.
+    public static func rowsFrame(id: String, commit: Int64, rows: [[UInt8]]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(48 + id.utf8.count + rows.reduce(0) { $0 + $1.count + 1 })
+        output.append(contentsOf: #"{"op":"rows","id":"#.utf8)
+        appendString(id, to: &output)
+        output.append(contentsOf: #","commit":"#.utf8)
+        output.append(contentsOf: String(commit).utf8)
+        output.append(contentsOf: #","rows":["#.utf8)
+        for (index, row) in rows.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: row)
+        }
+        output.append(contentsOf: "]}".utf8)
+        return output
+    }
+
+    /// `{"op":"lagged","id":…,"dropped":n}`.
+    public static func laggedFrame(id: String, dropped: Int) -> [UInt8] {
+        var output = Array(#"{"op":"lagged","id":"#.utf8)
+        appendString(id, to: &output)
+        output.append(contentsOf: #","dropped":\#(dropped)}"#.utf8)
+        return output
+    }
+
+    /// `{"op":"candle","id":…,"commit":N,"bar":{…},"final":…,"revised":…}`.
+    public static func candleFrame(id: String, symbol: String, bar: LiveCandleBar, final: Bool, revised: Bool) -> [UInt8] {
+        var output = Array(#"{"op":"candle","id":"#.utf8)
+        appendString(id, to: &output)
+        output.append(contentsOf: #","commit":\#(bar.commit),"bar":{"ts":""#.utf8)
+        RFC3339.append(nanoseconds: bar.start, to: &output)
+        output.append(contentsOf: #"","symbol":"#.utf8)
+        appendString(symbol, to: &output)
+        for (name, value) in [("open", bar.open), ("high", bar.high), ("low", bar.low), ("close", bar.close),
+                              ("volume", bar.volume)] {
+            output.append(contentsOf: #","\#(name)":"#.utf8)
+            appendNumber(value, to: &output)
+        }
+        output.append(contentsOf: #","vwap":"#.utf8)
+        if let vwap = bar.vwap { appendNumber(vwap, to: &output) } else { output.append(contentsOf: "null".utf8) }
+        output.append(contentsOf: #","trade_count":\#(bar.tradeCount)},"final":\#(final),"revised":\#(revised)}"#.utf8)
+        return output
+    }
+
+    /// `{"op":"error","message":…}`.
+    public static func errorFrame(_ message: String) -> [UInt8] {
+        var output = Array(#"{"op":"error","message":"#.utf8)
+        appendString(message, to: &output)
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
+    /// Appends `text` as a JSON string literal.
+    public static func appendString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): output.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): output.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): output.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): output.append(contentsOf: #"\t"#.utf8)
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: #"\u00"#.utf8)
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0xF)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// A finite number as JSON; NaN and infinities (which JSON cannot carry) as `null`.
+    static func appendNumber(_ value: Double, to output: inout [UInt8]) {
+        if value.isFinite { output.append(contentsOf: "\(value)".utf8) } else { output.append(contentsOf: "null".utf8) }
+    }
+}

@@ -1,0 +1,31 @@
+import Testing
+import TradewatchCore
+import TradewatchLive
+
+@Suite struct LiveHubPacingTests {
+    @Test func hundredCommitsInOneSecondAreCoalescedIntoAtMostTenFramesPerSecond() async throws {
+        let clock = ManualClock()
+        let hub = LiveHub(configuration: LiveConfiguration(maxFramesPerSecond: 10), clock: clock)
+        let connection = try hub.connect()
+        try connection.subscribe(LiveSubscription(id: "s1", table: .trades))
+        try await collecting(connection) { log in
+            for commit in 1...100 {
+                hub.publish(sequence: Int64(commit), batches: [tradesBatch([trade("\(commit)")])])
+                clock.advance(by: .milliseconds(10))
+                try await Task.sleep(for: .microseconds(200))
+            }
+            // 100 commits over 1 s of clock time: frames at 0, 0.1 … 0.9 s, and the last at 1.0 s.
+            clock.advance(by: .milliseconds(100))
+            try await log.waitUntil { $0.rows.count == 100 }
+            let frames = log.objects(op: "rows")
+            #expect(frames.count <= 11)
+            #expect(frames.count >= 2)
+            #expect(log.rows.map { $0["trade_id"] as? String } == (1...100).map { "\($0)" })
+            // Each frame is tagged with the last commit it holds.
+            for frame in frames {
+                let rows = frame["rows"] as? [[String: Any]] ?? []
+                #expect(frame["commit"] as? Int == Int(rows.last?["trade_id"] as? String ?? ""))
+            }
+        }
+    }
+}

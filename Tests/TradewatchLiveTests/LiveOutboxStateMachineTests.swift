@@ -1,0 +1,120 @@
+import Testing
+@testable import TradewatchLive
+
+@Suite struct LiveOutboxStateMachineTests {
+    typealias Machine = LiveOutbox.StateMachine
+
+    func machine(maxBufferedRows: Int = 100, stuckTimeout: Duration = .seconds(30)) throws -> Machine {
+        var machine = Machine(configuration: LiveConfiguration(
+            maxFramesPerSecond: 10, maxBufferedRows: maxBufferedRows, stuckTimeout: stuckTimeout))
+        try machine.subscribe(id: "s1", holding: false, candles: nil)
+        return machine
+    }
+
+    func rows(_ names: String...) -> [[UInt8]] { names.map { Array($0.utf8) } }
+
+    @Test func aSubscriptionSendsAtMostOneFramePerIntervalAndCoalescesTheRest() throws {
+        var machine = try machine()
+        _ = machine.append(subscription: "s1", commit: 1, rows: rows("a"), now: .zero)
+        #expect(machine.next(now: .zero) == .emit(.rows(subscription: "s1", commit: 1, rows: rows("a"))))
+        _ = machine.append(subscription: "s1", commit: 2, rows: rows("b"), now: .milliseconds(10))
+        #expect(machine.next(now: .milliseconds(10)) == .wait(until: .milliseconds(100)))
+        _ = machine.append(subscription: "s1", commit: 3, rows: rows("c", "d"), now: .milliseconds(50))
+        #expect(machine.next(now: .milliseconds(99)) == .wait(until: .milliseconds(100)))
+        #expect(machine.next(now: .milliseconds(100)) == .emit(.rows(subscription: "s1", commit: 3, rows: rows("b", "c", "d"))))
+        #expect(machine.next(now: .milliseconds(100)) == .wait(until: nil))
+        #expect(machine.buffered == 0)
+    }
+
+    @Test func aSentFrameSealsPendingRowsSoLaterRowsGoBehindIt() throws {
+        var machine = try machine()
+        _ = machine.append(subscription: "s1", commit: 1, rows: rows("a"), now: .zero)
+        _ = machine.send(Array("X".utf8), now: .zero)
+        _ = machine.append(subscription: "s1", commit: 2, rows: rows("b"), now: .zero)
+        #expect(machine.next(now: .zero) == .emit(.rows(subscription: "s1", commit: 1, rows: rows("a"))))
+        #expect(machine.next(now: .zero) == .emit(.frame(Array("X".utf8))))
+        #expect(machine.next(now: .zero) == .wait(until: .milliseconds(100)))
+        #expect(machine.next(now: .seconds(1)) == .emit(.rows(subscription: "s1", commit: 2, rows: rows("b"))))
+    }
+
+    @Test func overflowDropsTheOldestRowsAndReportsThemAsLagged() throws {
+        var machine = try machine(maxBufferedRows: 3)
+        try machine.subscribe(id: "s2", holding: false, candles: nil)
+        _ = machine.append(subscription: "s1", commit: 1, rows: rows("a", "b"), now: .zero)
+        let outcome = machine.append(subscription: "s2", commit: 1, rows: rows("c", "d", "e"), now: .zero)
+        #expect(outcome.dropped == 2)
+        #expect(machine.buffered == 3)
+        #expect(machine.next(now: .zero) == .emit(.lagged(subscription: "s1", dropped: 2)))
+        #expect(machine.next(now: .zero) == .emit(.rows(subscription: "s2", commit: 1, rows: rows("c", "d", "e"))))
+    }
+
+    @Test func aClientFullAndUnreadForTheTimeoutIsDisconnected() throws {
+        var machine = try machine(maxBufferedRows: 1)
+        #expect(machine.append(subscription: "s1", commit: 1, rows: rows("a", "b"), now: .zero).disconnected == false)
+        #expect(machine.checkStuck(now: .seconds(29)) == false)
+        let outcome = machine.append(subscription: "s1", commit: 2, rows: rows("c"), now: .seconds(30))
+        #expect(outcome.disconnected)
+        guard case .emit(.frame(let farewell)) = machine.next(now: .seconds(30)) else {
+            Issue.record("expected the farewell frame")
+            return
+        }
+        #expect(String(decoding: farewell, as: UTF8.self)
+            == #"{"op":"error","message":"live connection disconnected: could not keep up for 30 s"}"#)
+        #expect(machine.next(now: .seconds(30)) == .finish)
+        #expect(machine.append(subscription: "s1", commit: 3, rows: rows("d"), now: .seconds(31)) == .init())
+    }
+
+    @Test func aFittingAppendOrATakenFrameClearsTheFullState() throws {
+        var machine = try machine(maxBufferedRows: 2)
+        _ = machine.append(subscription: "s1", commit: 1, rows: rows("a", "b", "c"), now: .zero)
+        _ = machine.next(now: .seconds(10))  // lagged: the client reads
+        #expect(machine.append(subscription: "s1", commit: 2, rows: rows("d"), now: .seconds(40)).disconnected == false)
+        #expect(machine.checkStuck(now: .seconds(69)) == false)
+        let stuck = machine.checkStuck(now: .seconds(70))
+        #expect(stuck)
+    }
+
+    @Test func heldRowsAreReleasedAfterTheReplayBoundary() throws {
+        var machine = try machine()
+        try machine.subscribe(id: "h", holding: true, candles: nil)
+        for commit in Int64(1)...4 {
+            #expect(machine.append(subscription: "h", commit: commit, rows: rows("r\(commit)"), now: .zero).wake == false)
+        }
+        #expect(machine.next(now: .zero) == .wait(until: nil))
+        _ = machine.releaseHold(id: "h", replayedThrough: 2, now: .zero)
+        #expect(machine.next(now: .zero) == .emit(.rows(subscription: "h", commit: 4, rows: rows("r3", "r4"))))
+    }
+
+    @Test func aFullHoldDropsItsOldestAndReportsThoseAfterTheBoundary() throws {
+        var machine = try machine(maxBufferedRows: 2)
+        try machine.subscribe(id: "h", holding: true, candles: nil)
+        for commit in Int64(1)...4 { _ = machine.append(subscription: "h", commit: commit, rows: rows("r\(commit)"), now: .zero) }
+        _ = machine.releaseHold(id: "h", replayedThrough: 1, now: .zero)
+        #expect(machine.next(now: .zero) == .emit(.lagged(subscription: "h", dropped: 2)))
+        #expect(machine.next(now: .zero) == .emit(.rows(subscription: "h", commit: 4, rows: rows("r3", "r4"))))
+    }
+
+    @Test func unsubscribingDropsWhatWasQueued() throws {
+        var machine = try machine()
+        _ = machine.append(subscription: "s1", commit: 1, rows: rows("a", "b"), now: .zero)
+        try machine.unsubscribe(id: "s1")
+        #expect(machine.buffered == 0)
+        #expect(machine.next(now: .zero) == .wait(until: nil))
+        #expect(throws: LiveError("no subscription with id 's1'")) { try machine.unsubscribe(id: "s1") }
+    }
+
+    @Test func candleVersionsOfOneBarAreCoalesced() throws {
+        var machine = try machine()
+        try machine.subscribe(id: "c", holding: false, candles: LiveCandleBuilder(symbol: "X", interval: 60_000_000_000))
+        _ = machine.append(subscription: "c", commit: 1, trades: [LiveTrade(timestamp: 0, price: 1, quantity: 1)], now: .zero)
+        _ = machine.next(now: .zero)
+        _ = machine.append(subscription: "c", commit: 2, trades: [LiveTrade(timestamp: 1, price: 2, quantity: 1)], now: .zero)
+        _ = machine.append(subscription: "c", commit: 3, trades: [LiveTrade(timestamp: 2, price: 3, quantity: 1)], now: .zero)
+        guard case .emit(.candle(_, _, let update)) = machine.next(now: .seconds(1)) else {
+            Issue.record("expected a candle")
+            return
+        }
+        #expect(update.bar.tradeCount == 3 && update.bar.commit == 3 && update.bar.close == 3)
+        #expect(machine.next(now: .seconds(1)) == .wait(until: .nanoseconds(59_999_999_998)))
+    }
+}
