@@ -1,11 +1,16 @@
 import DuckDB
 import Foundation
 import Testing
+import TradewatchTestSupport
 
 @Suite struct StreamingTests {
     /// 10 million rows with a 100-byte string each (over 1 GB if materialised) are read chunk by
     /// chunk while the process's memory stays flat.
-    @Test func tenMillionRowScanStreamsWithFlatMemory() throws {
+    @Test func tenMillionRowScanStreamsWithFlatMemory() async throws {
+        try await MemoryIntensive.exclusive { try scanTenMillionRows() }
+    }
+
+    private func scanTenMillionRows() throws {
         let database = try Database(.memory, configuration: .init(threads: 2, memoryLimit: "512MB"))
         let connection = try database.connect()
         let result = try connection.query("""
