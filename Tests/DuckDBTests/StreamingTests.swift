@@ -39,8 +39,10 @@ import TradewatchTestSupport
         #expect(rows == 10_000_000)
         #expect(sum == 49_999_995_000_000)
         #expect(labelBytes > 100 * chunks)
+        // Materialising the result would take over 1.1 GB. The bound leaves room for what the
+        // suites running in parallel in this process allocate meanwhile (up to ~300 MB seen).
         let growth = peak - baseline
-        #expect(growth < 200 * 1024 * 1024, "memory grew by \(growth / 1_048_576) MiB while streaming")
+        #expect(growth < 512 * 1024 * 1024, "memory grew by \(growth / 1_048_576) MiB while streaming")
     }
 
     @Test func asyncChunkStreamYieldsEveryRowInOrderOffTheCooperativePool() async throws {
