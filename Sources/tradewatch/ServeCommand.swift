@@ -54,6 +54,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most rows POST /api/v1/query returns; the answer says when it was cut (env: TRADEWATCH_QUERY_MAX_ROWS; default: 1000000).")
     var queryMaxRows: Int?
 
+    @Option(help: "Live stream frames per second per subscription at most; faster rows are coalesced (env: TRADEWATCH_LIVE_MAX_FPS; default: 10).")
+    var liveMaxFps: Int?
+
+    @Option(help: "Rows waiting for one live client before the oldest are dropped and it is told it lagged (env: TRADEWATCH_LIVE_BUFFER_ROWS; default: 50000).")
+    var liveBufferRows: Int?
+
+    @Option(help: "Live stream connections at most (env: TRADEWATCH_LIVE_MAX_CONNECTIONS; default: 2000).")
+    var liveMaxConnections: Int?
+
     @Option(help: "Log format: json (one object per line) or text (env: TRADEWATCH_LOG_FORMAT; default: json).")
     var logFormat: String?
 
@@ -94,7 +103,13 @@ struct ServeCommand: AsyncParsableCommand {
             queryLimits: .init(
                 timeout: .milliseconds(
                     try env.integer(queryTimeoutMs, "TRADEWATCH_QUERY_TIMEOUT_MS", default: 10_000, range: 1...3_600_000)),
-                maxRows: try env.integer(queryMaxRows, "TRADEWATCH_QUERY_MAX_ROWS", default: 1_000_000, range: 1...1_000_000_000))
+                maxRows: try env.integer(queryMaxRows, "TRADEWATCH_QUERY_MAX_ROWS", default: 1_000_000, range: 1...1_000_000_000)),
+            live: .init(
+                maxFramesPerSecond: try env.integer(liveMaxFps, "TRADEWATCH_LIVE_MAX_FPS", default: 10, range: 1...1_000),
+                maxBufferedRows: try env.integer(
+                    liveBufferRows, "TRADEWATCH_LIVE_BUFFER_ROWS", default: 50_000, range: 10...10_000_000),
+                maxConnections: try env.integer(
+                    liveMaxConnections, "TRADEWATCH_LIVE_MAX_CONNECTIONS", default: 2_000, range: 1...100_000))
         )
         let format = env.string(logFormat, "TRADEWATCH_LOG_FORMAT", default: "json")
         guard format == "json" || format == "text" else {

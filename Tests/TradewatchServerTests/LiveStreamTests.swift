@@ -330,4 +330,97 @@ private let midnight = 1_767_225_600
             #expect(text.contains(name), "\(name) missing from /metrics")
         }
     }
+
+    /// A client that stops reading has its oldest rows dropped and is told so (`lagged`), while a
+    /// client reading along gets every row, and ingestion never waits on either.
+    @Test func aSlowClientLagsWhileAFastOneReceivesEverything() async throws {
+        let folder = try TemporaryDirectory()
+        let server = try ServerProcess([
+            "serve", "--port", "0", "--data-dir", folder.path("data"), "--live-buffer-rows", "20000",
+        ])
+        let base = try await server.waitUntilListening()
+        defer { server.signal(SIGTERM) }
+        let fast = LiveTestClient(base)
+        let slow = SlowLiveClient(base)
+        fast.send(#"{"op":"subscribe","id":"all","table":"trades"}"#)
+        _ = try await fast.reply("subscribed", id: "all")
+        try await slow.subscribed()
+
+        // Far more than the sockets' buffers hold, so the slow client's rows pile up in the hub.
+        let batches = 40
+        let perBatch = 5_000
+        for batch in 0..<batches {
+            let lines = (0..<perBatch).map { index in
+                "trades,symbol=S\(index % 50),venue=V\(index % 4) price=\(100 + index % 7),qty=1,trade_id=\"b\(batch)-\(index)\" \(midnight + batch)"
+            }
+            try await write(base, lines.joined(separator: "\n"))
+        }
+        var received = 0
+        for _ in 0..<120 where received < batches * perBatch {
+            try await Task.sleep(for: .milliseconds(500))
+            received = fast.rows("all").count
+        }
+        #expect(received == batches * perBatch, "the fast client received \(received) rows")
+        #expect(!fast.messages.contains { $0["op"] as? String == "lagged" })
+
+        let messages = try await slow.readEverything(rows: batches * perBatch)
+        let lagged = messages.filter { $0["op"] as? String == "lagged" }
+        let dropped = lagged.compactMap { $0["dropped"] as? Int }.reduce(0, +)
+        let delivered = messages.filter { $0["op"] as? String == "rows" }.reduce(0) { $0 + (($1["rows"] as? [Any])?.count ?? 0) }
+        #expect(!lagged.isEmpty, "the slow client was never told it lagged")
+        #expect(dropped > 0 && delivered + dropped == batches * perBatch, "delivered \(delivered) + dropped \(dropped)")
+    }
+}
+
+/// A live client that subscribes, then reads nothing until asked to: the server's writes to it
+/// back up until its rows pile up in the hub.
+private final class SlowLiveClient: Sendable {
+    private let start: AsyncStream<Int>.Continuation
+    private let subscribedSignal: AsyncStream<Void>
+    private let connection: Task<[String], any Error>
+
+    init(_ base: URL) {
+        let (startStream, start) = AsyncStream.makeStream(of: Int.self)
+        let (subscribedStream, subscribed) = AsyncStream.makeStream(of: Void.self)
+        self.start = start
+        subscribedSignal = subscribedStream
+        let url = base.absoluteString.replacingOccurrences(of: "http://", with: "ws://") + "/api/v1/stream"
+        connection = Task {
+            let texts = Mutex<[String]>([])
+            _ = try await WebSocketClient.connect(
+                url: url, configuration: .init(maxFrameSize: 1 << 24), logger: Logger(label: "slow-live-test")
+            ) { inbound, outbound, _ in
+                try await outbound.write(.text(#"{"op":"subscribe","id":"all","table":"trades"}"#))
+                var messages = inbound.messages(maxSize: 1 << 26).makeAsyncIterator()
+                _ = try await messages.next()  // "subscribed"
+                subscribed.yield()
+                var expected = 0
+                for await rows in startStream {
+                    expected = rows
+                    break
+                }
+                // Read until every row written is accounted for: delivered or reported dropped.
+                var accounted = 0
+                while accounted < expected, case .text(let text) = try await messages.next() {
+                    texts.withLock { $0.append(text) }
+                    let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+                    accounted += (object["rows"] as? [Any])?.count ?? (object["dropped"] as? Int) ?? 0
+                }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            return texts.withLock { $0 }
+        }
+    }
+
+    func subscribed() async throws {
+        for await _ in subscribedSignal { return }
+    }
+
+    /// Starts reading, and returns every message once `rows` rows are accounted for.
+    func readEverything(rows: Int) async throws -> [[String: Any]] {
+        start.yield(rows)
+        return try await connection.value.map {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] ?? [:]
+        }
+    }
 }
