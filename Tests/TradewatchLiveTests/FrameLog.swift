@@ -23,11 +23,25 @@ final class FrameLog: Sendable {
     fileprivate func append(_ frame: [UInt8]) { state.withLock { $0.frames.append(frame) } }
     fileprivate func finish() { state.withLock { $0.finished = true } }
 
-    /// Waits (up to 5 s of real time) until `condition` holds.
+    /// Waits until `condition` holds, moving `clock` on by 10 ms at each look: for tests about
+    /// what is sent rather than when. A consumer running late on a busy machine would otherwise
+    /// pace its next frame past the last time the test set, and wait for ever.
+    func waitUntil(
+        advancing clock: ManualClock, _ condition: (FrameLog) -> Bool, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        try await waitUntil({ log in
+            if condition(log) { return true }
+            clock.advance(by: .milliseconds(10))
+            return false
+        }, sourceLocation: sourceLocation)
+    }
+
+    /// Waits (up to 30 s of real time: the machine may be busy with parallel suites) until
+    /// `condition` holds.
     func waitUntil(
         _ condition: (FrameLog) -> Bool, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(30)
         while !condition(self) {
             guard ContinuousClock.now < deadline else {
                 Issue.record("timed out; frames: \(frames.map { String(decoding: $0, as: UTF8.self) })",

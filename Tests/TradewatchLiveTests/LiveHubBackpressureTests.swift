@@ -14,7 +14,7 @@ import TradewatchCore
                 let trades = (1...10).map { trade("\((commit - 1) * 10 + $0)") }
                 hub.publish(sequence: Int64(commit), batches: [tradesBatch(trades)])
                 clock.advance(by: .seconds(1))
-                try await log.waitUntil { $0.rows.count == commit * 10 }
+                try await log.waitUntil(advancing: clock) { $0.rows.count == commit * 10 }
             }
             #expect(log.rows.map { $0["trade_id"] as? String } == (1...30).map { "\($0)" })
             #expect(log.objects(op: "lagged").isEmpty)

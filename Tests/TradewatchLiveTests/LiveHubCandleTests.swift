@@ -26,7 +26,7 @@ import TradewatchLive
             publish(hub, 3, at: 20, price: 11, qty: 1)
             publish(hub, 4, at: 25, price: 99, qty: 1, symbol: "MSFT")  // another symbol: ignored
             clock.advance(by: .seconds(1))
-            try await log.waitUntil { ($0.objects(op: "candle").last?["commit"] as? Int) == 3 }
+            try await log.waitUntil(advancing: clock) { ($0.objects(op: "candle").last?["commit"] as? Int) == 3 }
             let forming = try #require(candles().last)
             #expect(forming["final"] as? Bool == false && forming["revised"] as? Bool == false)
             #expect(bar(forming) == Bar(ts: "2023-11-14T22:14:00.000000000Z", open: 10, high: 12, low: 10, close: 11,
@@ -36,19 +36,19 @@ import TradewatchLive
             clock.advance(by: .seconds(1))
             publish(hub, 5, at: 61, price: 13, qty: 1)
             clock.advance(by: .seconds(1))
-            try await log.waitUntil { $0.objects(op: "candle").contains { $0["final"] as? Bool == true } }
+            try await log.waitUntil(advancing: clock) { $0.objects(op: "candle").contains { $0["final"] as? Bool == true } }
             let final = try #require(candles().first { $0["final"] as? Bool == true })
             #expect(final["revised"] as? Bool == false && final["commit"] as? Int == 3)
             clock.advance(by: .seconds(1))  // the new bar's first version is paced after the final
             #expect(bar(final) == Bar(ts: "2023-11-14T22:14:00.000000000Z", open: 10, high: 12, low: 10, close: 11,
                 volume: 4, vwap: 11.25, count: 3))
-            try await log.waitUntil { $0.objects(op: "candle").contains { $0["commit"] as? Int == 5 } }
+            try await log.waitUntil(advancing: clock) { $0.objects(op: "candle").contains { $0["commit"] as? Int == 5 } }
 
             // A late trade changes the closed bar: it is sent again, revised.
             clock.advance(by: .seconds(1))
             publish(hub, 6, at: 30, price: 9, qty: 4)
             clock.advance(by: .seconds(1))
-            try await log.waitUntil { $0.objects(op: "candle").contains { $0["revised"] as? Bool == true } }
+            try await log.waitUntil(advancing: clock) { $0.objects(op: "candle").contains { $0["revised"] as? Bool == true } }
             let revised = try #require(candles().first { $0["revised"] as? Bool == true })
             #expect(revised["final"] as? Bool == true && revised["commit"] as? Int == 6)
             #expect(bar(revised) == Bar(ts: "2023-11-14T22:14:00.000000000Z", open: 10, high: 12, low: 9, close: 9,
@@ -57,7 +57,7 @@ import TradewatchLive
             // A quiet market: the clock passing the bar's end closes the forming bar.
             let before = candles().count
             clock.advance(by: .seconds(60))
-            try await log.waitUntil { $0.objects(op: "candle").count > before }
+            try await log.waitUntil(advancing: clock) { $0.objects(op: "candle").count > before }
             let quiet = try #require(candles().last)
             #expect(quiet["final"] as? Bool == true && quiet["revised"] as? Bool == false)
             #expect(bar(quiet) == Bar(ts: "2023-11-14T22:15:00.000000000Z", open: 13, high: 13, low: 13, close: 13,
@@ -67,7 +67,8 @@ import TradewatchLive
     }
 
     @Test func aVenueFilterKeepsOtherVenuesOutOfTheBars() async throws {
-        let hub = LiveHub(clock: ManualClock())
+        let clock = ManualClock()
+        let hub = LiveHub(clock: clock)
         let connection = try hub.connect()
         try connection.subscribe(LiveSubscription(
             id: "c1", table: .candles, filter: LiveFilter(["symbol": ["AAPL"], "venue": ["XNAS"]]), interval: 60 * Self.second))
@@ -75,7 +76,7 @@ import TradewatchLive
         other.venue = "BATS"
         try await collecting(connection) { log in
             hub.publish(sequence: 1, batches: [tradesBatch([TestTrade(ts: Self.bar0, price: 10, qty: 1), other])])
-            try await log.waitUntil { !$0.objects(op: "candle").isEmpty }
+            try await log.waitUntil(advancing: clock) { !$0.objects(op: "candle").isEmpty }
             #expect(bar(log.objects(op: "candle")[0])?.volume == 1)
         }
     }

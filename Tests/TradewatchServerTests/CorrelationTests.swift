@@ -54,6 +54,15 @@ import TradewatchTestSupport
         let (forged, _) = try await post(base.appendingPathComponent("write"), "cpu value=3", headers: ["X-Request-ID": "a\"b c"])
         #expect(forged.value(forHTTPHeaderField: "X-Request-ID") != "a\"b c")
 
+        // The query endpoints reconstruct the order's story from the id.
+        let window = "start=2026-01-01T00:00:00Z&end=2026-01-02T00:00:00Z&correlation_id=abc"
+        let story = try await get(URL(string: base.absoluteString + "/api/v1/logs?\(window)")!)
+        let storyRows = (try JSONSerialization.jsonObject(with: story.body) as? [String: Any])?["rows"] as? [[String: Any]]
+        #expect(storyRows?.compactMap { $0["message"] as? String } == ["order o-1 sent", "order o-1 filled"])
+        let fills = try await get(URL(string: base.absoluteString + "/api/v1/executions?\(window)")!)
+        let fillRows = (try JSONSerialization.jsonObject(with: fills.body) as? [String: Any])?["rows"] as? [[String: Any]]
+        #expect(fillRows?.compactMap { $0["order_id"] as? String } == ["o-1"])
+
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
 
