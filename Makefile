@@ -2,7 +2,7 @@
 SWIFT ?= swift
 .DEFAULT_GOAL := build
 
-.PHONY: setup build release run test bench bench-index bench-parser bench-ingest bench-query clean-duckdb
+.PHONY: setup build release run test bench bench-index bench-parser bench-ingest bench-query bench-live clean-duckdb
 
 setup:
 	@./scripts/setup-duckdb.sh
@@ -38,6 +38,11 @@ bench-ingest: setup
 # victoria-metrics and wrk from Debian). ROWS="1000000" for one size.
 bench-query: setup
 	./scripts/bench-query.sh
+
+# Live stream: 100, 500 and 1,000 WebSocket subscribers while ingesting 100k rows/s, and the max
+# ingest rate with 0 and 1,000 subscribers. CLIENTS="1000" DURATION=10 for a shorter run.
+bench-live: setup
+	./scripts/bench-live.sh
 
 # Measures whether an index on ts helps time-range queries (docs/PERFORMANCE.md).
 bench-index: setup

@@ -36,6 +36,7 @@ let package = Package(
         .executable(name: "line-protocol-benchmark", targets: ["LineProtocolBenchmark"]),
         .executable(name: "ingest-benchmark", targets: ["IngestBenchmark"]),
         .executable(name: "query-benchmark", targets: ["QueryBenchmark"]),
+        .executable(name: "live-benchmark", targets: ["LiveBenchmark"]),
         .library(name: "DuckDB", targets: ["DuckDB"]),
     ],
     dependencies: [
@@ -160,6 +161,15 @@ let package = Package(
             path: "Benchmarks/QueryBenchmark",
             swiftSettings: sharedSwiftSettings
         ),
+        .executableTarget(
+            name: "LiveBenchmark",
+            dependencies: [
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/LiveBenchmark",
+            swiftSettings: sharedSwiftSettings
+        ),
         // Helpers every test target shares (temporary folders, file snapshots).
         .target(name: "TradewatchTestSupport", path: "Tests/Support", swiftSettings: sharedSwiftSettings),
         .testTarget(
@@ -189,7 +199,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TradewatchLiveTests",
-            dependencies: ["TradewatchLive", "TradewatchCore", "TradewatchTestSupport"],
+            dependencies: [
+                "TradewatchLive", "TradewatchCore", "TradewatchTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(

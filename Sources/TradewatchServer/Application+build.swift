@@ -30,13 +30,15 @@ public func buildApplication(
         "Latest values loaded", metadata: ["event": "latest.loaded", "elapsed": .stringConvertible(ContinuousClock.now - started)])
     let cache = QueryCache()
     let hub = LiveHub(configuration: configuration.live, logger: logger)
+    // Commits reach the hub through a queue: the writer never waits on live clients.
+    let feed = LiveFeed(hub: hub, logger: logger)
     let writer = BatchWriter(
         store: stores.analytics, lastCommitted: try await stores.analytics.lastCommitSequence(),
         configuration: configuration.ingest, logger: logger, metricsFactory: metrics.factory,
         onCommit: { sequence, batches in
             latest.record(batches)
             cache.recordCommit(sequence: sequence, batches: batches)
-            hub.publish(sequence: sequence, batches: batches)
+            feed.submit(sequence: sequence, batches: batches)
             onCommit(sequence, batches)
         })
     let queries = QueryController(
@@ -68,7 +70,7 @@ public func buildApplication(
     app.addServices(
         StoreMaintenanceService(stores: stores, checkpointInterval: configuration.checkpointInterval, logger: logger),
         RollupService(store: stores.analytics, logger: logger),
-        writer, hub)
+        writer, hub, feed)
     if let selfLogs {
         app.addServices(SelfLogService(buffer: selfLogs, writer: writer))
     }
