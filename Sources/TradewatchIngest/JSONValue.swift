@@ -1,7 +1,7 @@
 import TradewatchCore
 
 /// Any JSON value, decoded so that booleans, integers and floats stay apart.
-enum JSONValue: Decodable, Sendable {
+public enum JSONValue: Decodable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -10,7 +10,7 @@ enum JSONValue: Decodable, Sendable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         if let container = try? decoder.container(keyedBy: AnyKey.self) {
             self = .object(try container.allKeys.map { ($0.stringValue, try container.decode(JSONValue.self, forKey: $0)) })
             return

@@ -182,6 +182,8 @@ private func write(_ base: URL, _ lines: String) async throws -> Int {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/tradewatch-copy.csv"))
         let stillThere = try await request(sql, method: "POST", body: #"{"sql": "SELECT count(*) FROM trades"}"#)
         #expect((stillThere.json["rows"] as? [[Any]])?.first?.first as? Int == 2)
+        let listParameter = try await request(sql, method: "POST", body: #"{"sql": "SELECT ?", "params": [[1, 2]]}"#)
+        #expect(listParameter.status == 400 && (listParameter.json["detail"] as? String)?.hasPrefix("params[0] must be") == true)
         let badBody = try await request(sql, method: "POST", body: #"{"query": "SELECT 1"}"#)
         #expect((badBody.json["detail"] as? String)?.contains("field sql is missing") == true)
 

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Synchronization
 import TradewatchCore
+import TradewatchIngest
 import TradewatchQuery
 
 /// `POST /api/v1/query`: read-only SQL, streamed; and `GET /api/v1/queries`.
@@ -11,40 +12,24 @@ extension QueryController {
     /// The request body of `POST /api/v1/query`.
     struct SQLRequest: Decodable {
         let sql: String
-        let params: [SQLParameter]?
+        let params: [JSONValue]?
         let timeout_ms: Int?
         let max_rows: Int?
     }
 
-    /// A JSON value bound to a `?` or `$n` of the statement.
-    enum SQLParameter: Decodable {
-        case null, bool(Bool), integer(Int64), number(Double), text(String)
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if container.decodeNil() {
-                self = .null
-            } else if let value = try? container.decode(Bool.self) {
-                self = .bool(value)
-            } else if let value = try? container.decode(Int64.self) {
-                self = .integer(value)
-            } else if let value = try? container.decode(Double.self) {
-                self = .number(value)
-            } else if let value = try? container.decode(String.self) {
-                self = .text(value)
-            } else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "a parameter must be null, a boolean, a number or a string")
-            }
-        }
-
-        var value: DuckDBValue {
-            switch self {
+    /// The JSON values of `params` as the statement's parameters, in order.
+    static func parameters(_ values: [JSONValue]) throws -> [DuckDBValue] {
+        try values.enumerated().map { index, value in
+            switch value {
             case .null: .null
             case .bool(let value): .bool(value)
             case .integer(let value): .int64(value)
-            case .number(let value): .double(value)
-            case .text(let value): .string(value)
+            case .double(let value): .double(value)
+            case .string(let value): .string(value)
+            case .array, .object:
+                throw QueryError(
+                    "params[\(index)] must be null, a boolean, a number or a string; bind lists and objects as JSON text and cast in SQL",
+                    parameter: "params")
             }
         }
     }
@@ -109,7 +94,7 @@ extension QueryController {
             let lowered = sql.lowercased()
             let tables = Set(AnalyticsTable.allCases.filter { lowered.contains($0.rawValue) })
             let plan = QueryPlan(
-                sql: sql, parameters: (decoded.params ?? []).map(\.value),
+                sql: sql, parameters: try Self.parameters(decoded.params ?? []),
                 tables: tables.isEmpty ? Set(AnalyticsTable.allCases) : tables)
             let cacheable = !Self.volatileSQL.contains { lowered.contains($0) }
             let key = "sql|\(format.rawValue)|\(maxRows)|\(sql)|\(String(describing: plan.parameters))"
