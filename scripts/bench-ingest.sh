@@ -21,44 +21,17 @@ SYSTEMS="${SYSTEMS:-tradewatch victoria-metrics}"
 VISIBILITY_TIMEOUT=60
 
 ./scripts/setup-duckdb.sh
-build_log=$(mktemp)
-for product in tradewatch ingest-benchmark; do
-    echo "== building $product (release)"
-    if ! swift build -c release --scratch-path "$SCRATCH_PATH" --product "$product" >"$build_log" 2>&1; then
-        grep -E "error" "$build_log" >&2 || tail -20 "$build_log" >&2
-        rm -f "$build_log"
-        echo "error: the release build of $product failed" >&2
-        exit 1
-    fi
-done
-rm -f "$build_log"
-bin=$(swift build -c release --scratch-path "$SCRATCH_PATH" --show-bin-path)
+source scripts/bench-common.sh
+build_release tradewatch ingest-benchmark
 
 if [[ " $SYSTEMS " == *" victoria-metrics "* ]] && ! command -v victoria-metrics >/dev/null; then
     echo "== installing VictoriaMetrics (Debian package)"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq victoria-metrics >/dev/null
 fi
 
-work=$(mktemp -d /tmp/bench-ingest.XXXXXX)
-started_pids=()
-cleanup() {
-    for pid in "${started_pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    if [ "${KEEP_DATA:-0}" = 1 ]; then echo "data kept in $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+make_work_folder bench-ingest
 
-peak_rss_mib() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
-# Waits at most $2 seconds for child $1 to end and returns its exit status.
-wait_exit() {
-    local pid=$1 deadline=$((SECONDS + $2)) status=0
-    while [ -e "/proc/$pid" ] && [ "$(awk '/^State:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)" != Z ]; do
-        if [ "$SECONDS" -ge "$deadline" ]; then echo "error: process $pid still running after $2 s" >&2; return 1; fi
-        sleep 0.1
-    done
-    wait "$pid" || status=$?
-    return "$status"
-}
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 

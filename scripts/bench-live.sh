@@ -32,39 +32,11 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 echo "== open files limit $(ulimit -n)"
 
 ./scripts/setup-duckdb.sh
-build_log=$(mktemp)
-[ "${BUILD:-1}" = 1 ] || echo "== BUILD=0: using the binaries already in $SCRATCH_PATH"
-for product in tradewatch live-benchmark; do
-    [ "${BUILD:-1}" = 1 ] || break
-    echo "== building $product (release)"
-    if ! swift build -c release --scratch-path "$SCRATCH_PATH" --product "$product" >"$build_log" 2>&1; then
-        grep -E "error" "$build_log" >&2 || tail -20 "$build_log" >&2
-        rm -f "$build_log"
-        echo "error: the release build of $product failed" >&2
-        exit 1
-    fi
-done
-rm -f "$build_log"
-bin=$(swift build -c release --scratch-path "$SCRATCH_PATH" --show-bin-path)
+source scripts/bench-common.sh
+build_release tradewatch live-benchmark
 
-work=$(mktemp -d /tmp/bench-live.XXXXXX)
-started_pids=()
-cleanup() {
-    for pid in "${started_pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    if [ "${KEEP_DATA:-0}" = 1 ]; then echo "data kept in $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+make_work_folder bench-live
 
-# Waits at most $2 seconds for child $1 to end and returns its exit status.
-wait_exit() {
-    local pid=$1 deadline=$((SECONDS + $2)) status=0
-    while [ -e "/proc/$pid" ] && [ "$(awk '/^State:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)" != Z ]; do
-        if [ "$SECONDS" -ge "$deadline" ]; then echo "error: process $pid still running after $2 s" >&2; return 1; fi
-        sleep 0.1
-    done
-    wait "$pid" || status=$?
-    return "$status"
-}
 
 # Percent of the whole box busy over one second (100 = every core).
 box_busy() {

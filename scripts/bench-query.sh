@@ -29,20 +29,8 @@ SCRATCH_PATH="${SCRATCH_PATH:-.build-bench}"
 CHECKPOINT_INTERVAL=5
 
 ./scripts/setup-duckdb.sh
-build_log=$(mktemp)
-[ "${BUILD:-1}" = 1 ] || echo "== BUILD=0: using the binaries already in $SCRATCH_PATH"
-for product in tradewatch query-benchmark; do
-    [ "${BUILD:-1}" = 1 ] || break
-    echo "== building $product (release)"
-    if ! swift build -c release --scratch-path "$SCRATCH_PATH" --product "$product" >"$build_log" 2>&1; then
-        grep -E "error" "$build_log" >&2 || tail -20 "$build_log" >&2
-        rm -f "$build_log"
-        echo "error: the release build of $product failed" >&2
-        exit 1
-    fi
-done
-rm -f "$build_log"
-bin=$(swift build -c release --scratch-path "$SCRATCH_PATH" --show-bin-path)
+source scripts/bench-common.sh
+build_release tradewatch query-benchmark
 
 missing=()
 command -v victoria-metrics >/dev/null || missing+=(victoria-metrics)
@@ -52,26 +40,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-work=$(mktemp -d /tmp/bench-query.XXXXXX)
+make_work_folder bench-query
 results="$work/results.tsv"
 : >"$results"
-started_pids=()
-cleanup() {
-    for pid in "${started_pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    if [ "${KEEP_DATA:-0}" = 1 ]; then echo "data kept in $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
 
-# Waits at most $2 seconds for child $1 to end and returns its exit status.
-wait_exit() {
-    local pid=$1 deadline=$((SECONDS + $2)) status=0
-    while [ -e "/proc/$pid" ] && [ "$(awk '/^State:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)" != Z ]; do
-        if [ "$SECONDS" -ge "$deadline" ]; then echo "error: process $pid still running after $2 s" >&2; return 1; fi
-        sleep 0.1
-    done
-    wait "$pid" || status=$?
-    return "$status"
-}
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
