@@ -409,21 +409,26 @@ private final class PlanSequence: @unchecked Sendable {
 
 /// Encoded answers of the latest-value endpoints by request, each valid for the generation of
 /// ``LatestValues`` it was built at: dashboards polling the same question get the same bytes
-/// without filtering, sorting and encoding again. Bounded; cleared when full.
+/// without filtering, sorting and encoding again. Bounded (512 answers, 32 MiB); cleared when full.
 final class LatestAnswers: Sendable {
-    private let answers = Mutex<[String: (generation: UInt64, body: ByteBuffer)]>([:])
+    private let answers = Mutex<(entries: [String: (generation: UInt64, body: ByteBuffer)], bytes: Int)>(([:], 0))
     private let capacity = 512
+    private let maxBytes = 32 << 20
 
     func answer(for key: String, generation: UInt64, build: () -> [UInt8]) -> Response {
         let kept = answers.withLock { answers -> ByteBuffer? in
-            guard let answer = answers[key], answer.generation == generation else { return nil }
+            guard let answer = answers.entries[key], answer.generation == generation else { return nil }
             return answer.body
         }
         let body = kept ?? ByteBuffer(bytes: build())
         if kept == nil {
             answers.withLock { answers in
-                if answers.count >= capacity { answers.removeAll(keepingCapacity: true) }
-                answers[key] = (generation, body)
+                if answers.entries.count >= capacity || answers.bytes + body.readableBytes > maxBytes {
+                    answers.entries.removeAll(keepingCapacity: true)
+                    answers.bytes = 0
+                }
+                answers.bytes += body.readableBytes - (answers.entries[key]?.body.readableBytes ?? 0)
+                answers.entries[key] = (generation, body)
             }
         }
         var headers = HTTPFields()
