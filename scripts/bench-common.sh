@@ -47,3 +47,38 @@ wait_exit() {
     wait "$pid" || status=$?
     return "$status"
 }
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Starts `tradewatch serve` on a free loopback port with data folder $1, logging to $2, with any
+# further arguments; waits (at most 30 s) until it listens. Sets `server_pid` and `server_url`.
+start_tradewatch() {
+    local data=$1 log=$2
+    shift 2
+    "$bin/tradewatch" serve --host 127.0.0.1 --port 0 --data-dir "$data" "$@" >"$log" 2>&1 &
+    server_pid=$!
+    started_pids+=("$server_pid")
+    server_url=""
+    for _ in $(seq 1 300); do
+        server_url=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$log" | sed 's/listening on //' || true)
+        [ -n "$server_url" ] && break
+        sleep 0.1
+    done
+    [ -n "$server_url" ] || { echo "error: tradewatch did not start: $(cat "$log")" >&2; exit 1; }
+}
+
+# Starts VictoriaMetrics on a free loopback port with data folder $1, logging to $2; waits (at most
+# 30 s) until it is healthy. Sets `vm_pid` and `vm_url`.
+start_victoria_metrics() {
+    local data=$1 log=$2 port
+    port=$(free_port)
+    vm_url="http://127.0.0.1:$port"
+    victoria-metrics -httpListenAddr="127.0.0.1:$port" -storageDataPath="$data" -retentionPeriod=100y >"$log" 2>&1 &
+    vm_pid=$!
+    started_pids+=("$vm_pid")
+    for _ in $(seq 1 300); do
+        curl -sf "$vm_url/health" >/dev/null && break
+        sleep 0.1
+    done
+    curl -sf "$vm_url/health" >/dev/null || { echo "error: victoria-metrics did not start: $(tail -5 "$log")" >&2; exit 1; }
+}

@@ -33,7 +33,6 @@ make_work_folder bench-ingest
 
 
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # Runs the benchmark against $1 and sets RESULT to its summary line.
 run_benchmark() {
@@ -51,16 +50,8 @@ add_row() { table+=("$(printf '%-17s %10s %9s %10s %8s %8s %9s %-24s %s' "$@")")
 
 bench_tradewatch() {
     local data="$work/tradewatch-$rows" log="$work/tradewatch-$rows.log"
-    "$bin/tradewatch" serve --host 127.0.0.1 --port 0 --data-dir "$data" >"$log" 2>&1 &
-    local pid=$!
-    started_pids+=("$pid")
-    local url=""
-    for _ in $(seq 1 300); do
-        url=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$log" | sed 's/listening on //' || true)
-        [ -n "$url" ] && break
-        sleep 0.1
-    done
-    [ -n "$url" ] || { echo "error: tradewatch did not start: $(cat "$log")" >&2; exit 1; }
+    start_tradewatch "$data" "$log"
+    local pid=$server_pid url=$server_url
 
     echo "== tradewatch, $rows rows ($url/write)"
     run_benchmark "$url/write"
@@ -79,17 +70,9 @@ bench_tradewatch() {
 }
 
 bench_victoria_metrics() {
-    local data="$work/victoria-metrics-$rows" log="$work/victoria-metrics-$rows.log" port
-    port=$(free_port)
-    local base="http://127.0.0.1:$port"
-    victoria-metrics -httpListenAddr="127.0.0.1:$port" -storageDataPath="$data" -retentionPeriod=100y >"$log" 2>&1 &
-    local pid=$!
-    started_pids+=("$pid")
-    for _ in $(seq 1 300); do
-        curl -sf "$base/health" >/dev/null && break
-        sleep 0.1
-    done
-    curl -sf "$base/health" >/dev/null || { echo "error: victoria-metrics did not start: $(tail -5 "$log")" >&2; exit 1; }
+    local data="$work/victoria-metrics-$rows" log="$work/victoria-metrics-$rows.log"
+    start_victoria_metrics "$data" "$log"
+    local pid=$vm_pid base=$vm_url
 
     echo "== victoria-metrics, $rows rows ($base/write)"
     run_benchmark "$base/write"

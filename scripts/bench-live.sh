@@ -61,16 +61,8 @@ results="$work/results"
 run_step() {
     local label=$1 clients=$2 rate=$3 step="$work/$1-$2"
     wait_quiet
-    "$bin/tradewatch" serve --host 127.0.0.1 --port 0 --data-dir "$step-data" >"$step.log" 2>&1 &
-    local pid=$!
-    started_pids+=("$pid")
-    local url=""
-    for _ in $(seq 1 300); do
-        url=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$step.log" | sed 's/listening on //' || true)
-        [ -n "$url" ] && break
-        sleep 0.1
-    done
-    [ -n "$url" ] || { echo "error: tradewatch did not start: $(cat "$step.log")" >&2; exit 1; }
+    start_tradewatch "$step-data" "$step.log"
+    local pid=$server_pid url=$server_url
 
     echo "== $label: $clients subscribers, rate $([ "$rate" = 0 ] && echo max || echo "$rate rows/s"), $DURATION s ($url)"
     # Bounded: connecting, DURATION s of writing, a drain and the closing take far less than this.

@@ -45,7 +45,6 @@ results="$work/results.tsv"
 : >"$results"
 
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # wrk's own summary lacks p95: this prints it (and the others) from wrk's latency histogram.
 wrk_script="$work/percentiles.lua"
@@ -66,16 +65,8 @@ measure=(--requests "$REQUESTS" --warmup "$WARMUP" --budget-s "$BUDGET_S" --resu
 
 bench_tradewatch() {
     local data="$work/tradewatch-$rows" log="$work/tradewatch-$rows.log"
-    "$bin/tradewatch" serve --host 127.0.0.1 --port 0 --data-dir "$data" --checkpoint-interval "$CHECKPOINT_INTERVAL" >"$log" 2>&1 &
-    local pid=$!
-    started_pids+=("$pid")
-    local url=""
-    for _ in $(seq 1 300); do
-        url=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$log" | sed 's/listening on //' || true)
-        [ -n "$url" ] && break
-        sleep 0.1
-    done
-    [ -n "$url" ] || { echo "error: tradewatch did not start: $(cat "$log")" >&2; exit 1; }
+    start_tradewatch "$data" "$log" --checkpoint-interval "$CHECKPOINT_INTERVAL"
+    local pid=$server_pid url=$server_url
 
     echo "== tradewatch, $rows rows ($url)"
     "$bin/query-benchmark" load --url "$url/write" --rows "$rows" "${common[@]}"
@@ -113,17 +104,9 @@ bench_tradewatch() {
 }
 
 bench_victoria_metrics() {
-    local data="$work/victoria-metrics-$rows" log="$work/victoria-metrics-$rows.log" port
-    port=$(free_port)
-    local base="http://127.0.0.1:$port"
-    victoria-metrics -httpListenAddr="127.0.0.1:$port" -storageDataPath="$data" -retentionPeriod=100y >"$log" 2>&1 &
-    local pid=$!
-    started_pids+=("$pid")
-    for _ in $(seq 1 300); do
-        curl -sf "$base/health" >/dev/null && break
-        sleep 0.1
-    done
-    curl -sf "$base/health" >/dev/null || { echo "error: victoria-metrics did not start: $(tail -5 "$log")" >&2; exit 1; }
+    local data="$work/victoria-metrics-$rows" log="$work/victoria-metrics-$rows.log"
+    start_victoria_metrics "$data" "$log"
+    local pid=$vm_pid base=$vm_url
 
     echo "== victoria-metrics, $rows rows ($base)"
     "$bin/query-benchmark" load --url "$base/write" --rows "$rows" "${common[@]}"
