@@ -171,7 +171,9 @@ let package = Package(
             swiftSettings: sharedSwiftSettings
         ),
         // Helpers every test target shares (temporary folders, file snapshots).
-        .target(name: "TradewatchTestSupport", path: "Tests/Support", swiftSettings: sharedSwiftSettings),
+        .target(
+            name: "TradewatchTestSupport", dependencies: ["TradewatchCore"], path: "Tests/Support",
+            swiftSettings: sharedSwiftSettings),
         .testTarget(
             name: "DuckDBTests",
             dependencies: ["DuckDB", "TradewatchTestSupport"],
