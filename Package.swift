@@ -157,7 +157,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "QueryBenchmark",
-            dependencies: ["DuckDB"],
+            dependencies: ["DuckDB", "TradewatchQuery"],
             path: "Benchmarks/QueryBenchmark",
             swiftSettings: sharedSwiftSettings
         ),

@@ -18,6 +18,7 @@
 import DuckDB
 import Foundation
 import Synchronization
+import TradewatchQuery
 
 // MARK: - Command line
 
@@ -604,45 +605,13 @@ enum DirectSQL {
         """
     static let q4 = "SELECT venue, count(*) FROM trades GROUP BY venue"
 
-    /// The statement `GET /api/v1/candles?interval=1m` runs (CandlesQuery over
-    /// TradesRollup.minutes, as of this benchmark): the trades_1m rollup up to its watermark, the
-    /// trades above it, and stored candles. Parameters: symbol, start, end (three times), symbol.
-    static let serverCandles = """
-        WITH partials AS (
-        SELECT symbol, venue, bucket, open, open_ts, high, low, close, close_ts, volume, notional, price_sum, trade_count
-        FROM trades_1m
-        WHERE symbol = ? AND bucket >= ? AND bucket < ?
-        UNION ALL
-        SELECT symbol, venue, make_timestamp_ns(bucket) AS bucket,
-            arg_min(price, (ts, price)) AS open, min(ts) AS open_ts, max(price) AS high, min(price) AS low,
-            arg_max(price, (ts, price)) AS close, max(ts) AS close_ts, sum(qty) AS volume,
-            sum(price * qty) AS notional, sum(price) AS price_sum, count(*) AS trade_count
-        FROM (
-            SELECT symbol, coalesce(venue, '') AS venue, ts, price, qty, \(bucket) AS bucket
-            FROM trades
-            WHERE commit_seq > (SELECT watermark FROM tradewatch_rollups WHERE name = 'trades_1m') AND symbol = ? AND ts >= ? AND ts < ?)
-        GROUP BY symbol, venue, bucket
-        ), traded AS (
-            SELECT make_timestamp_ns(epoch_ns(bucket) - ((epoch_ns(bucket) % 60000000000) + 60000000000) % 60000000000) AS ts,
-                arg_min(open, (open_ts, open)) AS open, max(high) AS high, min(low) AS low,
-                arg_max(close, (close_ts, close)) AS close, sum(volume) AS volume, sum(notional) AS notional,
-                sum(price_sum) AS price_sum, sum(trade_count)::BIGINT AS trade_count
-            FROM partials GROUP BY 1
-        ), stored AS (
-            SELECT ts, open, high, low, close, volume FROM candles
-            WHERE symbol = ? AND "interval" = '1m' AND ts >= ? AND ts < ?
-        )
-        SELECT coalesce(t.ts, s.ts) AS ts, ?::VARCHAR AS symbol,
-            coalesce(t.open, s.open) AS open, coalesce(t.high, s.high) AS high,
-            coalesce(t.low, s.low) AS low, coalesce(t.close, s.close) AS close,
-            coalesce(t.volume, s.volume) AS volume,
-            CASE WHEN t.volume > 0 THEN t.notional / t.volume END AS vwap,
-            t.trade_count,
-            t.price_sum / t.trade_count AS avg_price,
-            CASE WHEN t.ts IS NULL THEN 'stored' ELSE 'trades' END AS source
-        FROM traded t FULL OUTER JOIN stored s ON t.ts = s.ts
-        ORDER BY 1
-        """
+    /// The statement `GET /api/v1/candles?interval=1m` runs for `symbol` over `start..<end`, built
+    /// by the server's own `CandlesQuery` so that the benchmark always times what the server runs.
+    static func serverCandles(_ symbol: String, _ start: Int64, _ end: Int64) throws -> (sql: String, parameters: [DuckDBValue]) {
+        var parameters = QueryParameters(query: "symbol=\(symbol)&interval=1m&start=\(start)&end=\(end)")
+        let plan = try CandlesQuery(parameters: &parameters, now: end).plans[0].plan
+        return (plan.sql, plan.parameters)
+    }
 
     static func window(_ symbol: String, _ start: Int64, _ end: Int64) -> [DuckDBValue] {
         [.string(symbol), .timestampNanos(.init(nanosecondsSinceEpoch: start)), .timestampNanos(.init(nanosecondsSinceEpoch: end))]
@@ -665,17 +634,19 @@ func benchmarkDuckDB(_ measurer: Measurer, path: String, windows: Windows, threa
     let q1 = DirectSQL.window(Windows.q1Symbol, windows.q1Start, windows.end)
     let q3 = DirectSQL.window(Windows.q3Symbol, windows.q3Start, windows.end)
     try measurer.measure("q1", "duckdb-direct", "SQL on trades", run(DirectSQL.q1, q1))
+    let candles1 = try DirectSQL.serverCandles(Windows.q1Symbol, windows.q1Start, windows.end)
+    let candles3 = try DirectSQL.serverCandles(Windows.q3Symbol, windows.q3Start, windows.end)
     if hasRollup {
-        try measurer.measure("q1", "duckdb-direct", "server's candles SQL (rollup)", run(DirectSQL.serverCandles, q1 + q1 + q1 + [q1[0]]))
+        try measurer.measure("q1", "duckdb-direct", "server's candles SQL (rollup)", run(candles1.sql, candles1.parameters))
     }
     try measurer.measure("q2", "duckdb-direct", "SQL on trades (arg_max)", run(DirectSQL.q2))
     try measurer.measure("q3", "duckdb-direct", "SQL on trades", run(DirectSQL.q3, q3))
     if hasRollup {
-        try measurer.measure("q3", "duckdb-direct", "server's candles SQL (rollup)", run(DirectSQL.serverCandles, q3 + q3 + q3 + [q3[0]]))
+        try measurer.measure("q3", "duckdb-direct", "server's candles SQL (rollup)", run(candles3.sql, candles3.parameters))
     }
     try measurer.measure("q4", "duckdb-direct", "SQL on trades", run(DirectSQL.q4))
     guard explain else { return }
-    for (name, sql, parameters) in [("q1, server's candles SQL", DirectSQL.serverCandles, q1 + q1 + q1 + [q1[0]]), ("q4", DirectSQL.q4, [])]
+    for (name, sql, parameters) in [("q1, server's candles SQL", candles1.sql, candles1.parameters), ("q4", DirectSQL.q4, [])]
     where hasRollup || !name.contains("server") {
         print("EXPLAIN ANALYZE \(name):")
         let rows = try connection.query("EXPLAIN ANALYZE " + sql, parameters).rows()
