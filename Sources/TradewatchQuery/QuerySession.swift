@@ -43,6 +43,17 @@ public final class QuerySession: @unchecked Sendable {
         return query
     }
 
+    /// Runs `body` (starting or reading statements); if it throws, closes the session first, so
+    /// a failed query never keeps its connection.
+    public func closingOnError<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            await close()
+            throw error
+        }
+    }
+
     /// Ends the running statement, gives the connection back and unregisters the query.
     public func close() async {
         guard !closed else { return }

@@ -103,14 +103,10 @@ extension QueryController {
 
             let started = ContinuousClock.now
             let session = await session(sql: sql, request, context)
-            let streamed: StreamedQuery
-            do {
-                registered(session.id)
-                streamed = try await session.start(
+            registered(session.id)
+            let streamed = try await session.closingOnError {
+                try await session.start(
                     plan, options: .init(format: format, shape: .arrays, maxRows: maxRows, timeout: timeout, userSQL: true))
-            } catch {
-                await session.close()
-                throw error
             }
             var prefix: [UInt8] = []
             if format == .json {

@@ -234,43 +234,23 @@ struct QueryController {
         headers[Self.cacheHeader] = "miss"
         guard buffered else {
             let stream = HistoryStream(query: query, session: session, format: format, timeout: limits.timeout)
-            do {
-                try await stream.start()
-            } catch {
-                await session.close()
-                throw error
-            }
+            try await session.closingOnError { try await stream.start() }
             let suffix: @Sendable () -> [UInt8] = {
-                guard format == .json else { return [] }
-                let next = stream.hasMore ? stream.lastKey.map { "\"\(query.cursor(after: $0))\"" } : nil
-                return Self.bytes("],\"next\":\(next ?? "null")}")
+                Self.historySuffix(format, query, hasMore: stream.hasMore, lastKey: stream.lastKey)
             }
             return Response(
                 status: .ok, headers: headers,
                 body: Self.stream(session, format: format, prefix: prefix, suffix: suffix) { try await stream.next() })
         }
-        let streamed: StreamedQuery
-        do {
-            streamed = try await session.start(
-                query.plan, options: .init(format: format, maxRows: query.limit, cursorColumns: true, timeout: limits.timeout))
-        } catch {
-            await session.close()
-            throw error
-        }
-        func suffix() -> [UInt8] {
-            guard format == .json else { return [] }
-            let next = streamed.hasMore ? streamed.lastKey.map { "\"\(query.cursor(after: $0))\"" } : nil
-            return Self.bytes("],\"next\":\(next ?? "null")}")
-        }
         var body = prefix
-        do {
+        let streamed = try await session.closingOnError {
+            let streamed = try await session.start(
+                query.plan, options: .init(format: format, maxRows: query.limit, cursorColumns: true, timeout: limits.timeout))
             while let bytes = try await streamed.next() { body += bytes }
-        } catch {
-            await session.close()
-            throw error
+            return streamed
         }
         await session.close()
-        body += suffix()
+        body += Self.historySuffix(format, query, hasMore: streamed.hasMore, lastKey: streamed.lastKey)
         var extra: [(name: String, value: String)] = []
         if streamed.hasMore, let last = streamed.lastKey {
             headers[Self.cursorHeader] = query.cursor(after: last)
@@ -280,6 +260,16 @@ struct QueryController {
             cache.store(.init(body: body, contentType: format.contentType, headers: extra), for: key, plan: query.plan, sequence: sequence)
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The end of a JSON history answer: the rows array closed, then the cursor of the next page
+    /// (`null` on the last page). Empty for NDJSON and CSV.
+    static func historySuffix(
+        _ format: ResultFormat, _ query: HistoryQuery, hasMore: Bool, lastKey: (timestamp: Int64, rowid: Int64)?
+    ) -> [UInt8] {
+        guard format == .json else { return [] }
+        let next = hasMore ? lastKey.map { "\"\(query.cursor(after: $0))\"" } : nil
+        return bytes("],\"next\":\(next ?? "null")}")
     }
 
     /// A body that writes `prefix`, every piece `next` yields, then `suffix`, closing the session
@@ -334,12 +324,7 @@ struct QueryController {
         let plans = format == .json ? query.plans : Array(query.plans.prefix(1))
         let session = await session(sql: plans.map(\.plan.sql).joined(separator: ";\n"), request, context)
         let sequenceOfPlans = PlanSequence(plans: plans, session: session, format: format, timeout: limits.timeout)
-        do {
-            try await sequenceOfPlans.start()
-        } catch {
-            await session.close()
-            throw error
-        }
+        try await session.closingOnError { try await sequenceOfPlans.start() }
         let tables = plans.reduce(into: Set<AnalyticsTable>()) { $0.formUnion($1.plan.tables) }
         let windows = plans.compactMap(\.plan.window)
         let window = windows.count == plans.count && !windows.isEmpty
