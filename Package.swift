@@ -49,6 +49,8 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(name: "CDuckDB", path: "Sources/CDuckDB"),
@@ -100,6 +102,47 @@ let package = Package(
             ],
             swiftSettings: sharedSwiftSettings
         ),
+        // Host and process health read from /proc and statvfs, as metrics rows.
+        .target(
+            name: "TradewatchSystem",
+            dependencies: [
+                "TradewatchCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        // API keys (salted hashes in SQLite), scopes, rate limiting.
+        .target(
+            name: "TradewatchAuth",
+            dependencies: [
+                "TradewatchStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        // The client SDK trading processes record through: batches of line protocol, retries.
+        .target(
+            name: "TradewatchClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        // A deterministic market and strategy simulator that records through the client SDK.
+        .target(
+            name: "TradewatchSimulator",
+            dependencies: [
+                "TradewatchClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
         .target(
             name: "TradewatchServer",
             dependencies: [
@@ -109,6 +152,10 @@ let package = Package(
                 "TradewatchIngest",
                 "TradewatchQuery",
                 "TradewatchLive",
+                "TradewatchSystem",
+                "TradewatchAuth",
+                "TradewatchClient",
+                "TradewatchSimulator",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -127,6 +174,9 @@ let package = Package(
                 "TradewatchStorage",
                 "TradewatchIngest",
                 "TradewatchServer",
+                "TradewatchAuth",
+                "TradewatchClient",
+                "TradewatchSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -214,6 +264,30 @@ let package = Package(
                 "TradewatchServer", "TradewatchStorage", "TradewatchCore", "TradewatchTestSupport",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "TradewatchSystemTests",
+            dependencies: ["TradewatchSystem", "TradewatchCore", "TradewatchTestSupport"],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "TradewatchAuthTests",
+            dependencies: ["TradewatchAuth", "TradewatchStorage", "TradewatchTestSupport"],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "TradewatchClientTests",
+            dependencies: [
+                "TradewatchClient", "TradewatchServer", "TradewatchStorage", "TradewatchTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "TradewatchSimulatorTests",
+            dependencies: ["TradewatchSimulator", "TradewatchClient", "TradewatchTestSupport"],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(

@@ -5,7 +5,8 @@ public import GRDB
 /// the current state of orders. Production uses a WAL `DatabasePool`; tests may pass an in-memory
 /// `DatabaseQueue`. Thread safety: `Sendable`; GRDB serializes writes and runs reads concurrently.
 public struct OperationalStore: Sendable {
-    private let writer: any DatabaseWriter
+    /// Internal so that `OperationalStore+Topic.swift` extensions can run their statements.
+    let writer: any DatabaseWriter
     /// The file, or `nil` for an in-memory store.
     public let path: String?
 

@@ -1,0 +1,1 @@
+// The TradewatchAuth module; its files are being written.

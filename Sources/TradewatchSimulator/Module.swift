@@ -1,0 +1,1 @@
+// The TradewatchSimulator module; its files are being written.

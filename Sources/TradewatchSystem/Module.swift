@@ -1,0 +1,1 @@
+// The TradewatchSystem module; its files are being written.

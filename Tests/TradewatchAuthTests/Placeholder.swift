@@ -1,0 +1,1 @@
+// Tests of TradewatchAuth; being written.

@@ -1,0 +1,1 @@
+// Tests of TradewatchSimulator; being written.
