@@ -2,7 +2,7 @@
 SWIFT ?= swift
 .DEFAULT_GOAL := build
 
-.PHONY: setup build release run test bench bench-index bench-parser bench-ingest bench-query bench-live clean-duckdb
+.PHONY: setup build release run test bench bench-index bench-parser bench-ingest bench-query bench-live bench-collector clean-duckdb
 
 setup:
 	@./scripts/setup-duckdb.sh
@@ -43,6 +43,11 @@ bench-query: setup
 # ingest rate with 0 and 1,000 subscribers. CLIENTS="1000" DURATION=10 for a shorter run.
 bench-live: setup
 	./scripts/bench-live.sh
+
+# What the system collector costs per collection and as a share of one core at 1 s.
+bench-collector: setup
+	$(SWIFT) build -c release --scratch-path .build-bench --product collector-benchmark
+	$$($(SWIFT) build -c release --scratch-path .build-bench --show-bin-path)/collector-benchmark
 
 # Measures whether an index on ts helps time-range queries (docs/PERFORMANCE.md).
 bench-index: setup

@@ -37,6 +37,7 @@ let package = Package(
         .executable(name: "ingest-benchmark", targets: ["IngestBenchmark"]),
         .executable(name: "query-benchmark", targets: ["QueryBenchmark"]),
         .executable(name: "live-benchmark", targets: ["LiveBenchmark"]),
+        .executable(name: "collector-benchmark", targets: ["CollectorBenchmark"]),
         .library(name: "DuckDB", targets: ["DuckDB"]),
     ],
     dependencies: [
@@ -218,6 +219,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/LiveBenchmark",
+            swiftSettings: sharedSwiftSettings
+        ),
+        .executableTarget(
+            name: "CollectorBenchmark",
+            dependencies: ["TradewatchSystem"],
+            path: "Benchmarks/CollectorBenchmark",
             swiftSettings: sharedSwiftSettings
         ),
         // Helpers every test target shares (temporary folders, file snapshots).

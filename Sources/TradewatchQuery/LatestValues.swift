@@ -4,7 +4,8 @@ import Synchronization
 public import TradewatchCore
 public import TradewatchStorage
 
-/// The last value of every metric (per name and symbol) and the last trade of every symbol,
+/// The last value of every metric series (per name, symbol and label set, so `cpu=0` and `cpu=1`
+/// of one name are two series) and the last trade of every symbol,
 /// kept in memory: loaded once at startup, then updated from each commit. Answers
 /// `/api/v1/metrics/latest` and `/api/v1/trades/latest` without touching DuckDB, however large
 /// the tables grow. "Last" is by timestamp: a late row older than the one held changes nothing.
@@ -12,6 +13,8 @@ public final class LatestValues: Sendable {
     public struct MetricKey: Hashable, Sendable {
         public let name: String
         public let symbol: String?
+        /// The labels as stored (a JSON object), if any: part of what tells series apart.
+        public let labels: String?
     }
 
     public struct Metric: Sendable {
@@ -54,13 +57,13 @@ public final class LatestValues: Sendable {
             var metrics: [MetricKey: Metric] = [:]
             try connection.query("""
                 SELECT name, symbol, epoch_ns(max(ts)), arg_max(value, ts), arg_max(labels, ts)::VARCHAR
-                FROM metrics GROUP BY name, symbol
+                FROM metrics GROUP BY name, symbol, labels::VARCHAR
                 """).forEachChunk { chunk in
                 let names = try chunk.column(0, as: String.self), symbols = try chunk.column(1, as: String.self)
                 let times = try chunk.column(2, as: Int64.self), values = try chunk.column(3, as: Double.self)
                 let labels = try chunk.column(4, as: String.self)
                 for row in 0..<chunk.count {
-                    metrics[MetricKey(name: names[row] ?? "", symbol: symbols[row])] = Metric(
+                    metrics[MetricKey(name: names[row] ?? "", symbol: symbols[row], labels: labels[row])] = Metric(
                         timestamp: times[row] ?? 0, value: values[row] ?? .nan, labels: labels[row])
                 }
             }
@@ -118,7 +121,7 @@ public final class LatestValues: Sendable {
         state.withLock { state in
             state.generation &+= 1
             for row in 0..<batch.rowCount {
-                let key = MetricKey(name: names[row] ?? "", symbol: symbols[row])
+                let key = MetricKey(name: names[row] ?? "", symbol: symbols[row], labels: labels[row])
                 let timestamp = batch.timestamps[row]
                 if let current = state.metrics[key], current.timestamp > timestamp { continue }
                 state.metrics[key] = Metric(timestamp: timestamp, value: values[row] ?? .nan, labels: labels[row])
@@ -144,7 +147,7 @@ public final class LatestValues: Sendable {
         }
     }
 
-    /// Latest metrics matching every filter given, sorted by name then symbol.
+    /// Latest metrics matching every filter given, sorted by name, then symbol, then labels.
     public func metrics(
         names: [String] = [], prefix: String? = nil, symbols: [String] = [], labels: [(key: String, value: String)] = []
     ) -> [(key: MetricKey, value: Metric)] {
@@ -156,7 +159,9 @@ public final class LatestValues: Sendable {
         }
         .map { (key: $0.key, value: $0.value) }
         .sorted { left, right in
-            left.key.name != right.key.name ? left.key.name < right.key.name : (left.key.symbol ?? "") < (right.key.symbol ?? "")
+            if left.key.name != right.key.name { return left.key.name < right.key.name }
+            if left.key.symbol != right.key.symbol { return (left.key.symbol ?? "") < (right.key.symbol ?? "") }
+            return (left.key.labels ?? "") < (right.key.labels ?? "")
         }
     }
 

@@ -1,1 +1,0 @@
-// The TradewatchSystem module; its files are being written.
