@@ -13,10 +13,11 @@ build: setup
 release: setup
 	$(SWIFT) build -c release
 
-# Starts the server on 127.0.0.1:8080 with ./data (Ctrl-C stops it cleanly). ARGS adds options.
+# Starts the server on 127.0.0.1:8080 with ./data and the demo feed (simulated market, strategies,
+# executions and logs); Ctrl-C stops it cleanly. ARGS adds options.
 run: setup
 	$(SWIFT) build --product tradewatch
-	$$($(SWIFT) build --show-bin-path)/tradewatch serve $(ARGS)
+	$$($(SWIFT) build --show-bin-path)/tradewatch serve --demo $(ARGS)
 
 test: setup
 	./scripts/test.sh

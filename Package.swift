@@ -39,6 +39,7 @@ let package = Package(
         .executable(name: "live-benchmark", targets: ["LiveBenchmark"]),
         .executable(name: "collector-benchmark", targets: ["CollectorBenchmark"]),
         .library(name: "DuckDB", targets: ["DuckDB"]),
+        .library(name: "TradewatchClient", targets: ["TradewatchClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -67,6 +68,8 @@ let package = Package(
             dependencies: [
                 "DuckDB",
                 "TradewatchCore",
+                // SHA-256 checksums of backups (Backup/).
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -165,6 +168,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // The dashboard's page, scripts and styles, read into memory once (Dashboard/).
+            resources: [.copy("Dashboard/Public")],
             swiftSettings: sharedSwiftSettings
         ),
         .executableTarget(
@@ -286,7 +291,7 @@ let package = Package(
         .testTarget(
             name: "TradewatchClientTests",
             dependencies: [
-                "TradewatchClient", "TradewatchServer", "TradewatchStorage", "TradewatchTestSupport",
+                "TradewatchClient", "TradewatchServer", "TradewatchStorage", "TradewatchTestSupport", "TradewatchCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -69,6 +69,8 @@ public struct AggregateQuery: PlannedQuery {
     private let firstBucket: Int64
     /// How many buckets overlap `[start, end)`.
     public let bucketCount: Int64
+    /// Where `metrics` is read from; ``plans`` builds its statement for both.
+    private var relations = SourceRelations.live
 
     public init(parameters: inout QueryParameters, now: Int64) throws {
         name = try parameters.required("name")
@@ -101,7 +103,13 @@ public struct AggregateQuery: PlannedQuery {
     public var plans: [NamedPlan] {
         var arguments: [DuckDBValue] = []
         let sql = fill.map { filledSQL($0, &arguments) } ?? bucketedSQL(&arguments)
-        return [NamedPlan("rows", QueryPlan(sql: sql, parameters: arguments, tables: [.metrics], window: range))]
+        var plan = QueryPlan(sql: sql, parameters: arguments, tables: [.metrics], window: range)
+        if !relations.archived {
+            var archive = self
+            archive.relations = .withArchive
+            plan.archived = ArchivedSource(sql: archive.plans[0].plan.sql, reach: range)
+        }
+        return [NamedPlan("rows", plan)]
     }
 
     // MARK: Parameters
@@ -192,7 +200,7 @@ public struct AggregateQuery: PlannedQuery {
             sql += "json_extract_string(labels, ?) AS grp, "
             arguments.append(.string(Self.jsonPointer(key)))
         }
-        sql += "ts AS point_ts, value FROM metrics WHERE name = ? AND ts >= ? AND ts < ?"
+        sql += "ts AS point_ts, value FROM \(relations(.metrics)) WHERE name = ? AND ts >= ? AND ts < ?"
         arguments += [
             .string(name), .timestampNanos(TimestampNanos(nanosecondsSinceEpoch: range.lowerBound)),
             .timestampNanos(TimestampNanos(nanosecondsSinceEpoch: range.upperBound)),

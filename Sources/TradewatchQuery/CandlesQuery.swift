@@ -20,6 +20,8 @@ public struct CandlesQuery: PlannedQuery {
     /// Whole buckets covering the requested range.
     public let range: Range<Int64>
     public let limit: Int?
+    /// Where trades and stored candles are read from; ``plans`` builds its statement for both.
+    private var relations = SourceRelations.live
 
     public init(parameters: inout QueryParameters, now: Int64) throws {
         symbol = try parameters.required("symbol")
@@ -53,7 +55,7 @@ public struct CandlesQuery: PlannedQuery {
         let width = interval.nanoseconds
         let partials = width.isMultiple(of: TradesRollup.minute)
             ? TradesRollup.minutes(symbol: symbol, venue: venue, range: range)
-            : TradesRollup.raw(symbol: symbol, venue: venue, range: range, width: width)
+            : TradesRollup.raw(symbol: symbol, venue: venue, range: range, width: width, relations: relations)
         let bounds: [DuckDBValue] = [
             .timestampNanos(TimestampNanos(nanosecondsSinceEpoch: range.lowerBound)),
             .timestampNanos(TimestampNanos(nanosecondsSinceEpoch: range.upperBound)),
@@ -61,7 +63,7 @@ public struct CandlesQuery: PlannedQuery {
         // Stored candles join only without a venue filter: they carry no venue.
         let stored = venue == nil
             ? """
-              SELECT ts, open, high, low, close, volume FROM candles
+              SELECT ts, open, high, low, close, volume FROM \(relations(.candles))
               WHERE symbol = ? AND "interval" = ? AND ts >= ? AND ts < ?
               """
             : "SELECT ts, open, high, low, close, volume FROM candles WHERE false"
@@ -90,8 +92,12 @@ public struct CandlesQuery: PlannedQuery {
             ORDER BY 1\(limit == nil ? "" : " LIMIT ?")
             """
         let parameters = partials.parameters + storedParameters + [.string(symbol)] + (limit.map { [.int64(Int64($0))] } ?? [])
-        return [
-            NamedPlan("rows", QueryPlan(sql: sql, parameters: parameters, tables: [.trades, .candles], window: range))
-        ]
+        var plan = QueryPlan(sql: sql, parameters: parameters, tables: [.trades, .candles], window: range)
+        if !relations.archived {
+            var archive = self
+            archive.relations = .withArchive
+            plan.archived = ArchivedSource(sql: archive.plans[0].plan.sql, reach: range)
+        }
+        return [NamedPlan("rows", plan)]
     }
 }

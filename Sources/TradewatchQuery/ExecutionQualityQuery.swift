@@ -31,6 +31,8 @@ public struct ExecutionQualityQuery: PlannedQuery {
     public let strategies: [String]
     public let symbols: [String]
     public let venues: [String]
+    /// Where executions, quotes and trades are read from; ``plans`` builds both statements for both.
+    private var relations = SourceRelations.live
 
     public init(parameters: inout QueryParameters, now: Int64) throws {
         range = try parameters.timeRange(now: now, defaultSpan: Self.defaultSpan)
@@ -45,8 +47,19 @@ public struct ExecutionQualityQuery: PlannedQuery {
         var fillArguments: [DuckDBValue] = []
         let quality = qualitySQL(&fillArguments)
         let tables: Set<AnalyticsTable> = [.executions, .quotes, .trades]
-        let fills = QueryPlan(sql: quality + "\nSELECT * FROM quality ORDER BY ts, order_id", parameters: fillArguments, tables: tables)
-        let summary = QueryPlan(sql: quality + "\n" + Self.summarySQL, parameters: fillArguments, tables: tables)
+        var fills = QueryPlan(sql: quality + "\nSELECT * FROM quality ORDER BY ts, order_id", parameters: fillArguments, tables: tables)
+        var summary = QueryPlan(sql: quality + "\n" + Self.summarySQL, parameters: fillArguments, tables: tables)
+        if !relations.archived {
+            // The archive is read when the fills' range or their markout horizon reaches it (a
+            // mid from before `start` is taken from the live tables unless that range does).
+            var archive = self
+            archive.relations = .withArchive
+            let archived = archive.plans
+            let horizon = range.upperBound.addingReportingOverflow(Self.horizons.map(\.nanoseconds).max() ?? 0)
+            let reach = range.lowerBound..<(horizon.overflow ? .max : horizon.partialValue)
+            fills.archived = ArchivedSource(sql: archived[0].plan.sql, reach: reach)
+            summary.archived = ArchivedSource(sql: archived[1].plan.sql, reach: reach)
+        }
         return [NamedPlan("executions", fills), NamedPlan("summary", summary)]
     }
 
@@ -82,8 +95,8 @@ public struct ExecutionQualityQuery: PlannedQuery {
         arguments += [Self.timestamp(range.lowerBound), Self.timestamp(range.upperBound)]
         let filters = Self.filter("strategy", strategies, &arguments) + Self.filter("symbol", symbols, &arguments)
             + Self.filter("venue", venues, &arguments)
-        let quotes = marksSQL(table: "quotes", mark: "(bid + ask) / 2", condition: " AND bid IS NOT NULL AND ask IS NOT NULL", &arguments)
-        let trades = marksSQL(table: "trades", mark: "price", condition: "", &arguments)
+        let quotes = marksSQL(table: relations(.quotes), mark: "(bid + ask) / 2", condition: " AND bid IS NOT NULL AND ask IS NOT NULL", &arguments)
+        let trades = marksSQL(table: relations(.trades), mark: "price", condition: "", &arguments)
         let laterMids = Self.horizons.map { horizon in
             "CASE WHEN q\(horizon.name).ts > fills.ts THEN q\(horizon.name).mark WHEN t\(horizon.name).ts > fills.ts THEN t\(horizon.name).mark END AS mid_\(horizon.name)"
         }
@@ -101,7 +114,7 @@ public struct ExecutionQualityQuery: PlannedQuery {
             WITH fills AS (
                 SELECT ts, order_id, strategy, symbol, venue, side, qty, price, fee, latency_us,
                     CASE lower(side) WHEN 'buy' THEN 1 WHEN 'sell' THEN -1 END AS direction
-                FROM executions WHERE ts >= ? AND ts < ?\(filters)),
+                FROM \(relations(.executions)) WHERE ts >= ? AND ts < ?\(filters)),
             quote_marks AS (\(quotes)),
             trade_marks AS (\(trades)),
             priced AS (

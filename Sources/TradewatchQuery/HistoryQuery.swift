@@ -102,13 +102,17 @@ public struct HistoryQuery: Sendable {
         }
         let direction = descending ? "DESC" : "ASC"
         let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
-        return QueryPlan(
-            sql: """
-                SELECT \(columns), epoch_ns(ts) AS tradewatch_cursor_ts, rowid AS tradewatch_cursor_rowid
-                FROM \(table.rawValue) WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY ts \(direction), rowid \(direction) LIMIT \(limit)
-                """,
-            parameters: values, tables: [table], window: range)
+        let select = { (relation: String) in
+            """
+            SELECT \(columns), epoch_ns(ts) AS tradewatch_cursor_ts, rowid AS tradewatch_cursor_rowid
+            FROM \(relation) WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY ts \(direction), rowid \(direction) LIMIT \(limit)
+            """
+        }
+        var plan = QueryPlan(sql: select(table.rawValue), parameters: values, tables: [table], window: range)
+        // The `_all` view has a `rowid` column too (negative for archived rows): cursors go on working.
+        plan.archived = ArchivedSource(sql: select(SourceRelations.withArchive(table)), reach: range)
+        return plan
     }
 
     /// `$."key"`, the JSON path of a label whatever characters its key has.

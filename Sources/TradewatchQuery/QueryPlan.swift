@@ -11,6 +11,9 @@ public struct QueryPlan: Sendable, Hashable {
     /// The time window `[start, end)` in ns the statement reads, when it reads only one; a write
     /// outside it cannot change the answer. `nil` means any write to ``tables`` can.
     public var window: Range<Int64>?
+    /// The same statement over the `<table>_all` views, run instead when its range reaches
+    /// archived days (see QueryPlan+Archive.swift); `nil` for statements that never need them.
+    public var archived: ArchivedSource?
 
     public init(sql: String, parameters: [DuckDBValue] = [], tables: Set<AnalyticsTable>, window: Range<Int64>? = nil) {
         self.sql = sql

@@ -11,6 +11,8 @@ public final class QuerySession: @unchecked Sendable {
     private var current: StreamedQuery?
     private var closed = false
     private let started = ContinuousClock.now
+    /// What is archived: each plan runs on the tables, or on their `_all` views when it reaches it.
+    private let archive: ArchiveCatalog
     /// Rows written by the statements finished so far.
     public private(set) var rowCount = 0
     /// Called once when the session closes, with how long it ran and the rows it wrote.
@@ -19,6 +21,7 @@ public final class QuerySession: @unchecked Sendable {
     /// Takes a read connection and registers the query as running.
     public init(store: AnalyticsStore, registry: RunningQueries, sql: String, endpoint: String, correlationID: String) async {
         self.registry = registry
+        archive = store.archiveCatalog
         entry = registry.register(
             sql: sql, endpoint: endpoint, correlationID: correlationID, lease: await store.leaseReader())
     }
@@ -37,7 +40,7 @@ public final class QuerySession: @unchecked Sendable {
             try await current.finish()
             rowCount += current.encoder?.rowCount ?? 0
         }
-        let query = StreamedQuery(plan: plan, options: options, entry: entry)
+        let query = StreamedQuery(plan: plan.resolved(against: archive), options: options, entry: entry)
         current = query
         try await query.start()
         return query

@@ -20,7 +20,9 @@ public struct TradesRollup: Sendable, Hashable {
     public let parameters: [DuckDBValue]
 
     /// One-minute partials of `symbol` (at `venue` when given) for trades in `range`, whose
-    /// bounds must be whole minutes since the epoch.
+    /// bounds must be whole minutes since the epoch. Always reads the live `trades`: archived
+    /// trades were folded into the rollup before they left DuckDB (the archiver cuts trades at
+    /// the rollup's watermark), so none above the watermark is ever archived.
     public static func minutes(symbol: String, venue: String?, range: Range<Int64>) -> TradesRollup {
         precondition(
             range.lowerBound.isMultiple(of: minute) && range.upperBound.isMultiple(of: minute),
@@ -35,15 +37,18 @@ public struct TradesRollup: Sendable, Hashable {
         let recent = rawSQL(
             width: minute,
             extraFilter: "commit_seq > (SELECT watermark FROM tradewatch_rollups WHERE name = '\(AnalyticsStore.tradesRollupName)') AND ",
-            venue: venue)
+            venue: venue, relation: "trades")
         return TradesRollup(sql: "\(rolledUp)\nUNION ALL\n\(recent)", parameters: filters + filters)
     }
 
     /// Partials of `width`-wide buckets (aligned to the epoch) computed from the trades table
-    /// alone, for widths the rollup cannot serve; `range` should be whole buckets.
-    public static func raw(symbol: String, venue: String?, range: Range<Int64>, width: Int64) -> TradesRollup {
+    /// alone, for widths the rollup cannot serve; `range` should be whole buckets. `relations`
+    /// says where trades are read from (`trades_all` for ranges reaching archived days).
+    public static func raw(
+        symbol: String, venue: String?, range: Range<Int64>, width: Int64, relations: SourceRelations = .live
+    ) -> TradesRollup {
         TradesRollup(
-            sql: rawSQL(width: width, extraFilter: "", venue: venue),
+            sql: rawSQL(width: width, extraFilter: "", venue: venue, relation: relations(.trades)),
             parameters: filters(symbol: symbol, venue: venue, range: range))
     }
 
@@ -56,13 +61,13 @@ public struct TradesRollup: Sendable, Hashable {
 
     /// Parameters: symbol, venue (when given), start, end. The width is a number we computed,
     /// written into the text so the bucket arithmetic folds into constants.
-    private static func rawSQL(width: Int64, extraFilter: String, venue: String?) -> String {
+    private static func rawSQL(width: Int64, extraFilter: String, venue: String?, relation: String) -> String {
         """
         SELECT symbol, venue, make_timestamp_ns(bucket) AS bucket, \(AnalyticsStore.tradePartialAggregates)
         FROM (
             SELECT symbol, coalesce(venue, '') AS venue, ts, price, qty,
                 epoch_ns(ts) - ((epoch_ns(ts) % \(width)) + \(width)) % \(width) AS bucket
-            FROM trades
+            FROM \(relation)
             WHERE \(extraFilter)symbol = ?\(venue == nil ? "" : " AND venue = ?") AND ts >= ? AND ts < ?)
         GROUP BY symbol, venue, bucket
         """

@@ -6,6 +6,8 @@ import TradewatchStorage
 import TradewatchQuery
 import TradewatchLive
 import HummingbirdWebSocket
+import TradewatchAuth
+import TradewatchSystem
 
 /// Opens the stores in the data directory and builds the HTTP application that owns them.
 ///
@@ -19,8 +21,14 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     try checkPortAvailable(host: configuration.host, port: configuration.port)
+    let listening = ListeningPort()
     let stores = try Stores(dataDirectory: configuration.dataDirectory, analyticsConfiguration: configuration.analytics)
+    // Refuses (closing the stores) a public address without keys; nil when --insecure.
+    let auth = try await AuthSetup.prepare(configuration, stores: stores, logger: logger)
     let metrics = ServerMetrics()
+    // Per-key limits are read now, then every few seconds by KeyRateLimitsService.
+    let rateLimiter = RateLimiter(policy: configuration.rateLimits)
+    rateLimiter.setKeyLimits(try await stores.operational.apiKeyRateLimits())
     // Latest values live in memory: loaded once here, then kept current by every commit, as is
     // the query cache's record of what each commit wrote.
     let latest = LatestValues()
@@ -51,18 +59,24 @@ public func buildApplication(
         configuration: configuration.live, maxFrameBytes: max(1 << 20, configuration.live.maxMessageBytes * 2))
     let router = buildRouter(
         stores: stores, writer: writer, limits: configuration.ingestLimits, metrics: metrics, queries: queries,
-        stream: stream, liveStatistics: { hub.statistics })
+        stream: stream, liveStatistics: { hub.statistics }, auth: auth,
+        rateLimiter: rateLimiter)
     let webSocketRouter = Router(context: LiveRequestContext.self)
+    auth?.install(on: webSocketRouter)
     stream.addRoutes(to: webSocketRouter)
     var app = Application(
         router: router,
-        server: .http1WebSocketUpgrade(
+        server: .guardedHTTP1WebSocketUpgrade(
             webSocketRouter: webSocketRouter,
-            configuration: .init(
-                ws: .init(maxFrameSize: stream.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30))))),
+            webSocket: .init(maxFrameSize: stream.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30))),
+            limits: configuration.connectionLimits, metrics: metrics),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Tradewatch"),
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            listening.resolve(port)
+            await onServerRunning(port)
+        },
         logger: logger
     )
     // Services stop in reverse order: the server first (finishing its requests), then the
@@ -71,8 +85,22 @@ public func buildApplication(
         StoreMaintenanceService(stores: stores, checkpointInterval: configuration.checkpointInterval, logger: logger),
         RollupService(store: stores.analytics, logger: logger),
         writer, hub, feed)
+    app.addServices(KeyRateLimitsService(limiter: rateLimiter, store: stores.operational, logger: logger))
     if let selfLogs {
         app.addServices(SelfLogService(buffer: selfLogs, writer: writer))
+    }
+    if let auth {
+        app.addServices(APIKeyUsageService(authenticator: auth.authenticator, logger: logger))
+    }
+    if let interval = configuration.systemInterval {
+        // Through the batch writer like any client's rows: committed, streamed live, in latest.
+        app.addServices(SystemCollectorService(
+            dataDirectory: stores.dataDirectory, interval: interval, logger: logger,
+            submit: { batch in _ = try await writer.submit([batch]) }))
+    }
+    if let demo = configuration.demo {
+        app.addServices(DemoService(
+            port: listening, host: configuration.host, simulation: demo, apiKey: configuration.demoAPIKey, logger: logger))
     }
     return app
 }
@@ -80,16 +108,22 @@ public func buildApplication(
 /// The routes of the server.
 func buildRouter(
     stores: Stores, writer: BatchWriter, limits: IngestLimits, metrics: ServerMetrics, queries: QueryController,
-    stream: StreamController? = nil, liveStatistics: @escaping @Sendable () -> LiveStatistics = { LiveStatistics() }
+    stream: StreamController? = nil, liveStatistics: @escaping @Sendable () -> LiveStatistics = { LiveStatistics() },
+    auth: AuthSetup? = nil, rateLimiter: RateLimiter? = nil
 ) -> Router<TradewatchRequestContext> {
     let router = Router(context: TradewatchRequestContext.self)
     let routes = Set(["/health", "/ready", "/metrics", "/write", "/api/v2/write", "/ping", "/api/v2/ping", "/query", "/openapi.json", "/docs"])
         .union(AnalyticsTable.allCases.map { "/api/v1/\($0.rawValue)" })
         .union(QueryController.routes)
         .union([StreamController.path])
+        .union(DashboardController.routes)
     router.add(middleware: RequestLoggingMiddleware(metrics: metrics, knownRoutes: routes))
+    auth?.install(on: router, metrics: metrics)
+    if let rateLimiter {
+        router.add(middleware: RateLimitMiddleware(limiter: rateLimiter, metrics: metrics))
+    }
     router.addRoutes(HealthController(stores: stores).routes)
-    IngestController(writer: writer, limits: limits, metrics: metrics).addRoutes(to: router)
+    IngestController(writer: writer, limits: limits, metrics: metrics, rateLimiter: rateLimiter).addRoutes(to: router)
     InfluxCompatibilityController().addRoutes(to: router)
     MetricsController(metrics: metrics, stores: stores) {
         queries.updateGauges()
@@ -101,5 +135,7 @@ func buildRouter(
     queries.addRoutes(to: router)
     stream?.addHTTPRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
+    // Last, so it sees only requests no route took: the page and its assets.
+    router.add(middleware: DashboardController())
     return router
 }

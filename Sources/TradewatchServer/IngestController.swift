@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import TradewatchCore
+import TradewatchAuth
 import TradewatchIngest
 
 /// The write endpoints: InfluxDB line protocol (`/write`, `/api/v2/write`) and JSON
@@ -15,6 +16,8 @@ struct IngestController {
     let writer: BatchWriter
     let limits: IngestLimits
     let metrics: ServerMetrics
+    /// Charges parsed rows to the client's rows budget before the commit (``chargeRows(_:request:context:)``).
+    var rateLimiter: RateLimiter? = nil
 
     static var commitHeader: HTTPField.Name { HTTPField.Name("X-Tradewatch-Commit")! }
 
@@ -29,7 +32,7 @@ struct IngestController {
         }
         for table in AnalyticsTable.allCases {
             router.post("api/v1/\(table.rawValue)") { request, context in
-                try await json(request, table: table, correlationID: context.correlationID)
+                try await json(request, table: table, context: context)
             }
         }
     }
@@ -52,6 +55,7 @@ struct IngestController {
             }
             let receivedAt = Self.nowNanoseconds()
             let body = try await self.body(of: request)
+            try checkLines(body)
             var mapper = LineProtocolMapper()
             try await timed(
                 "tradewatch.ingest.parse.duration.seconds", slowerThan: .milliseconds(250), logger: context.logger,
@@ -61,20 +65,26 @@ struct IngestController {
                     try mapper.map(bytes, precision: precision, receivedAt: receivedAt)
                 }
             }
+            let rows = mapper.batches.values.reduce(0) { $0 + $1.rowCount }
+            let charge = chargeRows(rows, request: request, context: context)
+            if let refused = charge.refused { return refused }
             let sequence = try await writer.submit(Self.tagged(Array(mapper.batches.values), context.correlationID))
-            return committed(sequence)
+            return committed(sequence, rateLimit: charge.status)
         } catch let error as IngestError {
             return Self.influxError(error)
         }
     }
 
-    private func json(_ request: Request, table: AnalyticsTable, correlationID: String) async throws -> Response {
+    private func json(_ request: Request, table: AnalyticsTable, context: Context) async throws -> Response {
+        let correlationID = context.correlationID
         do {
             let body = try await self.body(of: request)
             let batch = try JSONIngestDecoder.decode(Data(buffer: body, byteTransferStrategy: .noCopy), table: table)
             guard batch.rowCount > 0 else { throw IngestError.invalid("\(table.rawValue) is empty: nothing to write") }
+            let charge = chargeRows(batch.rowCount, request: request, context: context)
+            if let refused = charge.refused { return refused }
             let sequence = try await writer.submit(Self.tagged([batch], correlationID))
-            return committed(sequence)
+            return committed(sequence, rateLimit: charge.status)
         } catch let error as IngestError {
             return Self.problem(error, correlationID: correlationID)
         }
@@ -91,9 +101,10 @@ struct IngestController {
         }
     }
 
-    private func committed(_ sequence: Int64) -> Response {
+    private func committed(_ sequence: Int64, rateLimit: RateLimitStatus? = nil) -> Response {
         var headers = HTTPFields()
         headers[Self.commitHeader] = String(sequence)
+        if let rateLimit { RateLimitHeaders.set(rateLimit, on: &headers) }
         return Response(status: .noContent, headers: headers)
     }
 
@@ -103,7 +114,8 @@ struct IngestController {
         do {
             body = try await request.body.collect(upTo: limits.maxBodyBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw IngestError.tooLarge("the request body exceeds \(limits.maxBodyBytes) bytes")
+            metrics.countRequestLimit(.bodySize)
+            throw IngestError.tooLarge("the request body exceeds \(limits.maxBodyBytes) bytes (--max-body-size)")
         }
         guard let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" else { return body }
         guard encoding == "gzip" else {
@@ -112,7 +124,9 @@ struct IngestController {
         do {
             return try body.decompress(with: .gzip, maxSize: limits.maxInflatedBytes)
         } catch let error as CompressNIOError where error == .bufferOverflow {
-            throw IngestError.tooLarge("the gzip body inflates beyond \(limits.maxInflatedBytes) bytes")
+            metrics.countRequestLimit(.inflatedSize)
+            throw IngestError.tooLarge(
+                "the gzip body inflates beyond \(limits.maxInflatedBytes) bytes (4 times --max-body-size); inflation was stopped there")
         } catch {
             throw IngestError.invalid("the body is not valid gzip: \(error)")
         }
@@ -168,11 +182,20 @@ struct IngestController {
 public struct IngestLimits: Sendable {
     /// Largest body accepted as sent.
     public var maxBodyBytes: Int
-    /// Largest body accepted after gzip inflation.
+    /// Largest body accepted after gzip inflation. Inflation stops as soon as it passes this.
     public var maxInflatedBytes: Int
+    /// Most lines in one line-protocol request (`413` beyond).
+    public var maxLines: Int
+    /// Longest line-protocol line in bytes (`400` naming the line beyond).
+    public var maxLineBytes: Int
 
-    public init(maxBodyBytes: Int = 32 * 1024 * 1024, maxInflatedBytes: Int = 128 * 1024 * 1024) {
+    public init(
+        maxBodyBytes: Int = 32 * 1024 * 1024, maxInflatedBytes: Int = 128 * 1024 * 1024, maxLines: Int = 1_000_000,
+        maxLineBytes: Int = 64 * 1024
+    ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxInflatedBytes = maxInflatedBytes
+        self.maxLines = maxLines
+        self.maxLineBytes = maxLineBytes
     }
 }

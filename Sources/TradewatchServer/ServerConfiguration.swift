@@ -2,6 +2,8 @@ public import TradewatchIngest
 public import TradewatchStorage
 public import TradewatchQuery
 public import TradewatchLive
+public import TradewatchSimulator
+public import TradewatchAuth
 
 /// Everything `tradewatch serve` can be told. Defaults suit a developer's machine.
 public struct ServerConfiguration: Sendable {
@@ -16,13 +18,34 @@ public struct ServerConfiguration: Sendable {
     public var queryLimits: QueryLimits
     /// Pacing and limits of the live stream (`/api/v1/stream`).
     public var live: LiveConfiguration
+    /// `--demo`: the simulator's settings when it runs inside the server, `nil` otherwise.
+    public var demo: SimulationConfiguration?
+    /// The API key the demo feed writes with, when the server requires keys.
+    public var demoAPIKey: String?
+    /// How often the system collector stores `system.*` and `process.*` metrics; `nil` turns it off.
+    public var systemInterval: Duration?
+    /// Whether requests need an API key (`--auth`). Unless set, optional on a loopback host and
+    /// required on any other.
+    public var auth: AuthMode {
+        get { chosenAuth ?? AuthMode.defaultMode(host: host) }
+        set { chosenAuth = newValue }
+    }
+    private var chosenAuth: AuthMode?
+    /// `--insecure`: no authentication at all, even on a public address (logged loudly).
+    public var insecure = false
+    /// Rate limits per API key or client address (`--query-rate`, `--write-rate`, …); keys may
+    /// have their own (`tradewatch keys limits`).
+    public var rateLimits = RateLimitPolicy()
+    /// Connection limits: how many, idle and read timeouts, header size.
+    public var connectionLimits = ConnectionLimits()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
         analytics: AnalyticsStore.Configuration = .init(), checkpointInterval: Duration = .seconds(60),
         ingest: BatchWriter.Configuration = .init(), ingestLimits: IngestLimits = .init(),
-        queryLimits: QueryLimits = .init(), live: LiveConfiguration = .init()
+        queryLimits: QueryLimits = .init(), live: LiveConfiguration = .init(), systemInterval: Duration? = .seconds(1)
     ) {
+        self.systemInterval = systemInterval
         self.queryLimits = queryLimits
         self.live = live
         self.ingest = ingest

@@ -20,6 +20,9 @@ public final class AnalyticsStore: Sendable {
     let readerThreads: BlockingThreadPool
     let readers: ConnectionPool
     let statements = StatementCache()
+    /// Archived time ranges per table, kept by the archiver (Archive/) and read by queries to
+    /// choose between a table and its `<table>_all` view.
+    public let archiveCatalog = ArchiveCatalog()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
@@ -29,6 +32,9 @@ public final class AnalyticsStore: Sendable {
     public init(path: String, configuration: Configuration = Configuration()) throws {
         self.path = path
         self.configuration = configuration
+        // The archive and backup staging folders beside the file: the only files DuckDB may
+        // touch besides its own (see AnalyticsStore+FileAccess.swift).
+        let fileDirectories = configuration.readOnly ? [] : ArchiveLayout.allowedDirectories(besideDatabase: path)
         do {
             let database = try Database(
                 path: path,
@@ -38,13 +44,15 @@ public final class AnalyticsStore: Sendable {
                     accessMode: configuration.readOnly ? .readOnly : .automatic,
                     options: [
                         "wal_autocheckpoint": configuration.walAutocheckpoint,
-                        // SQL from users runs here: no file, network or extension access at all.
-                        "enable_external_access": "false",
+                        // SQL from users runs here: no file, network or extension access at all
+                        // (with file folders, turned off right after opening, below).
+                        "enable_external_access": fileDirectories.isEmpty ? "false" : "true",
                         "autoinstall_known_extensions": "false",
                         "autoload_known_extensions": "false",
                     ]))
             self.database = database
             writer = try database.connect()
+            try Self.restrictFileAccess(writer, to: fileDirectories)
             upkeep = try database.connect()
             readers = ConnectionPool(try (0..<max(1, configuration.readConnections)).map { _ in
                 let reader = try database.connect()

@@ -36,6 +36,33 @@ extension OperationalStore {
                 CREATE TABLE probe (id INTEGER PRIMARY KEY, checked_at DATETIME NOT NULL);
                 """)
         }
+        // Per-key rate limits (`tradewatch keys limits`): NULL inherits the server's, 0 is off.
+        migrator.registerMigration("v3 rate limits per key") { db in
+            try db.execute(sql: """
+                CREATE TABLE api_key_rate_limits (
+                    key_id TEXT PRIMARY KEY NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
+                    query_rate DOUBLE CHECK (query_rate >= 0),
+                    query_burst DOUBLE CHECK (query_burst >= 1),
+                    max_concurrent_queries INTEGER CHECK (max_concurrent_queries >= 0),
+                    write_rate DOUBLE CHECK (write_rate >= 0),
+                    write_rows_rate DOUBLE CHECK (write_rows_rate >= 0),
+                    updated_at DATETIME NOT NULL);
+                """)
+        }
+        // Retention gets an archive window (NULL: archived days are kept for good); each archive
+        // partition records what the archiver needs to finish or undo it after a crash: its part
+        // number within the day, the commit sequence its rows were cut at, their checksum, and
+        // whether their rows have left DuckDB yet (see Archive/Archiver.swift).
+        migrator.registerMigration("v4 retention windows") { db in
+            try db.execute(sql: """
+                ALTER TABLE retention_policies ADD COLUMN archive_keep_seconds INTEGER CHECK (archive_keep_seconds > 0);
+                ALTER TABLE archive_partitions ADD COLUMN part INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE archive_partitions ADD COLUMN max_commit_seq INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE archive_partitions ADD COLUMN checksum TEXT NOT NULL DEFAULT '';
+                ALTER TABLE archive_partitions ADD COLUMN state TEXT NOT NULL DEFAULT 'complete'
+                    CHECK (state IN ('pending', 'complete'));
+                """)
+        }
         return migrator
     }
 }

@@ -5,6 +5,7 @@ import Logging
 import TradewatchIngest
 import TradewatchServer
 import TradewatchStorage
+import TradewatchSimulator
 
 /// `tradewatch serve`: the long-running server.
 struct ServeCommand: AsyncParsableCommand {
@@ -63,6 +64,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Live stream connections at most (env: TRADEWATCH_LIVE_MAX_CONNECTIONS; default: 2000).")
     var liveMaxConnections: Int?
 
+    @Option(help: "Seconds between system and process metrics (system.*, process.*), 0 turns the collector off (env: TRADEWATCH_SYSTEM_INTERVAL; default: 1).")
+    var systemInterval: String?
+
+    @Flag(help: "Run the market and strategy simulator inside the server, writing through its own HTTP API (env: TRADEWATCH_DEMO=1). Without it nothing simulated is ever written.")
+    var demo = false
+
+    @Option(help: "Demo market events (quotes and trades) per second (env: TRADEWATCH_DEMO_RATE; default: 200).")
+    var demoRate: Double?
+
+    @Option(help: "Demo symbols (env: TRADEWATCH_DEMO_SYMBOLS; default: 8).")
+    var demoSymbols: Int?
+
+    @Option(help: "Demo random seed: the same seed gives the same market (env: TRADEWATCH_DEMO_SEED; default: 42).")
+    var demoSeed: UInt64?
+
+    @Option(help: "API key the demo writes with when the server requires keys (env: TRADEWATCH_DEMO_API_KEY).")
+    var demoApiKey: String?
+
     @Option(help: "Log format: json (one object per line) or text (env: TRADEWATCH_LOG_FORMAT; default: json).")
     var logFormat: String?
 
@@ -72,6 +91,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env: TRADEWATCH_LOG_LEVEL; default: info).")
     var logLevel: String?
 
+    @OptionGroup(title: "Rate and request limits")
+    var limits: LimitOptions
+
+    @Option(help: "API keys required or optional (env: TRADEWATCH_AUTH; default: optional on a loopback host, required on any other).")
+    var auth: String?
+
+    @Flag(help: "No API key authentication at all, even on a public address: anyone who can connect may read and write (env: TRADEWATCH_INSECURE=1).")
+    var insecure = false
+
     func run() async throws {
         let env = EnvironmentDefault()
         let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -79,7 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ValidationError("log level \(levelName) is not one of trace, debug, info, notice, warning, error, critical")
         }
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: env.string(host, "TRADEWATCH_HOST", default: "127.0.0.1"),
             port: try env.integer(port, "TRADEWATCH_PORT", default: 8080, range: 0...65535),
             dataDirectory: env.string(dataDir, "TRADEWATCH_DATA_DIR", default: "./data"),
@@ -109,8 +137,15 @@ struct ServeCommand: AsyncParsableCommand {
                 maxBufferedRows: try env.integer(
                     liveBufferRows, "TRADEWATCH_LIVE_BUFFER_ROWS", default: 50_000, range: 10...10_000_000),
                 maxConnections: try env.integer(
-                    liveMaxConnections, "TRADEWATCH_LIVE_MAX_CONNECTIONS", default: 2_000, range: 1...100_000))
+                    liveMaxConnections, "TRADEWATCH_LIVE_MAX_CONNECTIONS", default: 2_000, range: 1...100_000)),
+            systemInterval: try Self.systemInterval(env.string(systemInterval, "TRADEWATCH_SYSTEM_INTERVAL", default: "1"))
         )
+        try applyAuthOptions(to: &configuration, env: env)
+        try limits.apply(to: &configuration, env: env)
+        if demo || env.environment["TRADEWATCH_DEMO"] == "1" {
+            configuration.demo = try demoConfiguration(env)
+            configuration.demoAPIKey = demoApiKey ?? env.environment["TRADEWATCH_DEMO_API_KEY"]
+        }
         let format = env.string(logFormat, "TRADEWATCH_LOG_FORMAT", default: "json")
         guard format == "json" || format == "text" else {
             throw ValidationError("log format \(format) is not json or text")
@@ -134,7 +169,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Store errors (unusable data directory, locked or foreign database file) surface here,
         // before anything listens, as one message naming the file.
         let app = try await buildApplication(
-            configuration: configuration, logger: logger, selfLogs: selfLogBuffer, onServerRunning: { port in
+            configuration: configuration, logger: logger, selfLogs: selfLogBuffer, onServerRunning: { [configuration] port in
             let elapsed = (ContinuousClock.now - started).components
             let milliseconds = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
             say("Tradewatch listening on http://\(configuration.host):\(port), data in \(dataDirectory) (ready in \(milliseconds) ms)")
@@ -152,6 +187,53 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         say("Tradewatch stopped: requests finished, databases checkpointed and closed")
+    }
+}
+
+extension ServeCommand {
+    /// The simulator's settings for `--demo`, from options or the environment.
+    func demoConfiguration(_ env: EnvironmentDefault) throws -> SimulationConfiguration {
+        let rateText = env.string(demoRate.map { "\($0)" }, "TRADEWATCH_DEMO_RATE", default: "200")
+        guard let rate = Double(rateText) else { throw ValidationError("demo rate \(rateText) is not a number") }
+        let symbols = try env.integer(demoSymbols, "TRADEWATCH_DEMO_SYMBOLS", default: 8, range: 1...1_000)
+        let seedText = env.string(demoSeed.map { "\($0)" }, "TRADEWATCH_DEMO_SEED", default: "42")
+        guard let seed = UInt64(seedText) else { throw ValidationError("demo seed \(seedText) is not a whole number") }
+        let configuration = SimulationConfiguration(
+            symbols: SimulationConfiguration.symbols(count: symbols), rate: rate, seed: seed)
+        do {
+            try configuration.validate()
+        } catch {
+            throw ValidationError("demo: \(error)")
+        }
+        return configuration
+    }
+
+    /// `0` turns the collector off; otherwise 0.1 to 3600 seconds, fractions allowed.
+    static func systemInterval(_ text: String) throws -> Duration? {
+        guard let seconds = Double(text), seconds.isFinite else {
+            throw ValidationError("system interval \(text) is not a number of seconds")
+        }
+        if seconds == 0 { return nil }
+        guard (0.1...3600).contains(seconds) else {
+            throw ValidationError("system interval \(text) is outside 0.1...3600 seconds (0 turns the collector off)")
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+}
+
+extension ServeCommand {
+    /// `--auth` and `--insecure` (or their variables); they contradict each other.
+    func applyAuthOptions(to configuration: inout ServerConfiguration, env: EnvironmentDefault) throws {
+        if let name = auth ?? env.environment["TRADEWATCH_AUTH"] {
+            guard let mode = AuthMode(rawValue: name) else {
+                throw ValidationError("auth \(name) is not required or optional")
+            }
+            configuration.auth = mode
+        }
+        configuration.insecure = insecure || env.environment["TRADEWATCH_INSECURE"] == "1"
+        if configuration.insecure, auth == "required" || env.environment["TRADEWATCH_AUTH"] == "required" {
+            throw ValidationError("--insecure turns authentication off, so it cannot be combined with --auth required")
+        }
     }
 }
 

@@ -6,6 +6,6 @@ struct Tradewatch: AsyncParsableCommand {
         commandName: "tradewatch",
         abstract: "Observability server for algorithmic-trading systems.",
         version: "0.1.0",
-        subcommands: [ServeCommand.self, CheckCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, KeysCommand.self, SimulateCommand.self]
     )
 }

@@ -23,8 +23,11 @@ final class ServerProcess: Sendable {
         process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            .filter { !$0.key.hasPrefix("TRADEWATCH_") || environment[$0.key] != nil }
+        // The system collector stays off unless a test asks for it: its rows and commits would
+        // disturb tests that count what they wrote.
+        let asked = ["TRADEWATCH_SYSTEM_INTERVAL": "0"].merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(asked) { $1 }
+            .filter { !$0.key.hasPrefix("TRADEWATCH_") || asked[$0.key] != nil }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

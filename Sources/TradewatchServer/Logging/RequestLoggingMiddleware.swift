@@ -59,6 +59,8 @@ struct RequestLoggingMiddleware: RouterMiddleware {
             "client": .string(context.clientAddress ?? "-"),
         ]
         if let error { metadata["error"] = .string("\(error)") }
+        if let keyID = context.apiKeyID { metadata["api_key_id"] = .string(keyID) }
+        if let keyName = context.apiKeyName { metadata["api_key"] = .string(keyName) }
         if status >= 500 {
             context.logger.error("request", metadata: metadata)
         } else {

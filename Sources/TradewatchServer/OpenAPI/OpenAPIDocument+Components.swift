@@ -8,6 +8,7 @@ extension OpenAPIDocument {
             "responses": responses,
             "parameters": parameters,
             "headers": headers,
+            "securitySchemes": securitySchemes,
         ]
     }
 
@@ -25,7 +26,7 @@ extension OpenAPIDocument {
         "InfluxError": object(
             [
                 "code": [
-                    "type": "string", "enum": ["invalid", "request too large", "unavailable", "internal error"],
+                    "type": "string", "enum": ["invalid", "request too large", "unavailable", "internal error", "unauthorized", "forbidden"],
                     "description": "The kind of error, as InfluxDB names it.",
                 ],
                 "message": typed("string", "What was wrong, naming the line and column for line-protocol errors."),

@@ -31,6 +31,7 @@ enum OpenAPIDocument {
         "tags": .array(tags.map { ["name": .string($0.name), "description": .string($0.description)] }),
         "paths": paths(operations),
         "components": components,
+        "security": security,
     ]
 
     static let info: OpenAPIValue = [
@@ -44,7 +45,10 @@ enum OpenAPIDocument {
             `X-Tradewatch-Commit`; a query given `min_commit` sees at least that commit. Every response \
             carries the request's correlation id in `X-Request-ID` (taken from the request's `X-Request-ID` \
             or `traceparent`, else new), which problem documents repeat as `correlation_id`. Timestamps are \
-            read as RFC 3339 or epoch nanoseconds and written as RFC 3339 with nanoseconds.
+            read as RFC 3339 or epoch nanoseconds and written as RFC 3339 with nanoseconds. \
+            Requests carry an API key as `Authorization: Bearer <key>` (the `apiKey` security scheme): \
+            `write`, `read` or `admin` scope; required when the server listens beyond loopback, optional on \
+            loopback; `/health`, `/ready`, the pings, `/docs` and `/openapi.json` are open.
             """,
         "license": ["name": "Proprietary"],
     ]

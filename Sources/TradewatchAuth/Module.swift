@@ -1,1 +1,0 @@
-// The TradewatchAuth module; its files are being written.

@@ -1,0 +1,146 @@
+// Numbers, units and times as the panels show them.
+
+const integerFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** Milliseconds since the epoch (fractional) of an RFC 3339 time with up to nine fraction digits. */
+export function parseTime(text) {
+  if (typeof text === 'number') return text / 1e6; // epoch nanoseconds
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(text);
+  if (!match) return Date.parse(text);
+  const whole = Date.parse(`${match[1]}Z`);
+  return match[2] ? whole + Number(`0.${match[2]}`) * 1000 : whole;
+}
+
+/** RFC 3339 of a time `ms` milliseconds before now, for `start=` parameters. */
+export function isoAgo(ms) {
+  return new Date(Date.now() - ms).toISOString();
+}
+
+/** Durations in milliseconds of the window names the charts offer. */
+export const windows = { '5m': 5 * 60e3, '1h': 3600e3, '1d': 86400e3 };
+
+/** Seconds of an interval name such as `5s`, `1m`, `1h`. */
+export function intervalMilliseconds(name) {
+  const match = /^(\d+)(s|m|h|d)$/.exec(name);
+  if (!match) throw new Error(`unknown interval ${name}`);
+  return Number(match[1]) * { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[match[2]];
+}
+
+const pad = (n, width = 2) => String(n).padStart(width, '0');
+
+/** Local wall-clock time: `14:03:07`, with milliseconds when `precise`. */
+export function clockTime(ms, precise = false) {
+  const d = new Date(ms);
+  const base = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return precise ? `${base}.${pad(d.getMilliseconds(), 3)}` : base;
+}
+
+/** Axis label for a time, as precise as the tick step needs. */
+export function axisTime(ms, stepMs) {
+  const d = new Date(ms);
+  if (stepMs >= 86400e3) return `${d.getMonth() + 1}/${d.getDate()}`;
+  if (stepMs >= 60e3) return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/**
+ * The unit of a metric, from a `unit` label when the producer gave one, else from its name:
+ * `…bytes` → bytes, `…_us`/`latency_us` → microseconds, `…percent`/`…_pct` → percent, `…bps` →
+ * basis points, `…_ms`, `…seconds`; anything else is a plain number.
+ */
+export function unitOf(name, labels) {
+  const given = labels && typeof labels.unit === 'string' ? labels.unit.toLowerCase() : '';
+  const text = given || name.toLowerCase();
+  if (/bytes?\b|_bytes|\.bytes|(^|\.)rss\b/.test(text) || given === 'b') return 'bytes';
+  if (/(^|[._])us\b|_us$|\.us$|micro|µs/.test(text)) return 'us';
+  if (/(^|[._])ms\b|_ms$|milli/.test(text)) return 'ms';
+  if (/percent|_pct\b|\.pct\b|^%$|utili[sz]ation/.test(text)) return 'percent';
+  if (/bps\b/.test(text)) return 'bps';
+  if (/seconds?\b|(^|[._])s$/.test(text)) return 's';
+  return 'plain';
+}
+
+/** Unit names as legends show them. */
+export const unitNames = { bytes: 'bytes', us: 'µs', ms: 'ms', s: 's', percent: '%', bps: 'bps', plain: '' };
+
+/** A value with its unit, in as few characters as stays readable. */
+export function formatValue(value, unit = 'plain') {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  switch (unit) {
+    case 'bytes':
+      return formatBytes(value);
+    case 'us':
+      return formatDuration(value / 1e6);
+    case 'ms':
+      return formatDuration(value / 1e3);
+    case 's':
+      return formatDuration(value);
+    case 'percent':
+      return `${formatNumber(value, 3)}%`;
+    case 'bps':
+      return `${formatNumber(value, 3)} bps`;
+    default:
+      return formatNumber(value, 4);
+  }
+}
+
+/** A number with about `significant` digits and k/M/G suffixes past ten thousand. */
+export function formatNumber(value, significant = 4) {
+  if (!Number.isFinite(value)) return '—';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e4) {
+    for (const [limit, suffix] of [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']]) {
+      if (magnitude >= limit) return `${trim((value / limit).toPrecision(significant))}${suffix}`;
+    }
+  }
+  if (magnitude === 0) return '0';
+  if (magnitude >= 1000) return integerFormat.format(value);
+  if (magnitude < 1e-3) return value.toExponential(1);
+  return trim(value.toPrecision(significant));
+}
+
+/** A price or amount: two decimals with thousands separators (more for small prices). */
+export function formatAmount(value, decimals = 2) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/** Signed amount: `+1,204.50` / `−87.10`. */
+export function formatSigned(value, decimals = 2) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const text = formatAmount(Math.abs(value), decimals);
+  return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text;
+}
+
+function trim(text) {
+  return text.includes('.') && !text.includes('e') ? text.replace(/\.?0+$/, '') : text;
+}
+
+export function formatBytes(value) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let scaled = value;
+  let index = 0;
+  while (Math.abs(scaled) >= 1024 && index < units.length - 1) {
+    scaled /= 1024;
+    index += 1;
+  }
+  return `${index === 0 ? Math.round(scaled) : trim(scaled.toPrecision(3))} ${units[index]}`;
+}
+
+/** Seconds as `850 µs`, `12.3 ms`, `4.2 s`, `3m 20s`. */
+export function formatDuration(seconds) {
+  const magnitude = Math.abs(seconds);
+  if (magnitude === 0) return '0';
+  if (magnitude < 1e-3) return `${trim((seconds * 1e6).toPrecision(3))} µs`;
+  if (magnitude < 1) return `${trim((seconds * 1e3).toPrecision(3))} ms`;
+  if (magnitude < 120) return `${trim(seconds.toPrecision(3))} s`;
+  return `${Math.floor(seconds / 60)}m ${Math.round(seconds % 60)}s`;
+}
+
+/** How long ago a time was: `4 s ago`, `3 min ago`. */
+export function ago(ms) {
+  const seconds = Math.max(0, (Date.now() - ms) / 1000);
+  if (seconds < 60) return `${Math.round(seconds)} s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  return `${Math.round(seconds / 3600)} h ago`;
+}

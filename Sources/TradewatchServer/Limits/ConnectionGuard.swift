@@ -1,0 +1,73 @@
+import NIOCore
+
+/// The timeouts of one connection, shared by its two handlers: ``ConnectionTimeoutHandler`` at
+/// the front of the pipeline sees raw bytes arrive, ``HTTPPartObserver`` behind the HTTP parser
+/// sees requests end and responses go out. Both run on the connection's event loop, as does
+/// everything here.
+final class ConnectionGuard {
+    private var timeouts: ConnectionTimeouts
+    private var timer: Scheduled<Void>?
+    /// The front handler's context: writes from it go straight to the socket.
+    var context: ChannelHandlerContext?
+    let countLimit: @Sendable (RequestLimit) -> Void
+
+    init(limits: ConnectionLimits, countLimit: @escaping @Sendable (RequestLimit) -> Void) {
+        timeouts = ConnectionTimeouts(
+            idleTimeout: .nanoseconds(limits.idleTimeout.nanoseconds),
+            readTimeout: .nanoseconds(limits.readTimeout.nanoseconds))
+        self.countLimit = countLimit
+    }
+
+    func connected() { perform(timeouts.connected(now: .now())) }
+    func bytesReceived() { perform(timeouts.bytesReceived(now: .now())) }
+    func requestEnded() { perform(timeouts.requestEnded(now: .now())) }
+    func responseStarted() { timeouts.responseStarted() }
+    func responseEnded() { perform(timeouts.responseEnded(now: .now())) }
+    func upgrading() { perform(timeouts.upgrading()) }
+    func disconnected() {
+        timer?.cancel()
+        timer = nil
+        context = nil
+    }
+
+    private func perform(_ action: ConnectionTimeouts.Action) {
+        guard let context else { return }
+        switch action {
+        case .none:
+            break
+        case .schedule(let deadline):
+            timer?.cancel()
+            timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+                guard let self else { return }
+                self.timer = nil
+                self.perform(self.timeouts.timerFired(now: .now()))
+            }
+        case .cancelTimer:
+            timer?.cancel()
+            timer = nil
+        case .closeIdle:
+            countLimit(.idleTimeout)
+            context.close(promise: nil)
+        case .closeReadTimeout(let answer):
+            countLimit(.readTimeout)
+            guard answer else {
+                context.close(promise: nil)
+                return
+            }
+            let seconds = Double(timeouts.readTimeout.nanoseconds) / 1e9
+            let response = RawResponse.problem(
+                status: 408, reason: "Request Timeout",
+                detail: "the request did not arrive in full within the read timeout of \(RawResponse.format(seconds)) s (--read-timeout); the connection is closed")
+            context.writeAndFlush(NIOAny(response)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+}
+
+extension Duration {
+    /// The whole duration in nanoseconds (saturating at `Int64.max`).
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : product + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,29 @@
+import HTTPTypes
+import TradewatchCore
+
+/// Which budget a request draws on, decided from its method and path before routing.
+enum RateLimitedRoute: Equatable {
+    /// History, aggregates, candles, latest values, execution quality, the running-query list
+    /// and SQL: every `GET`/`HEAD` under `/api/` (but the pings) and `POST /api/v1/query`.
+    case query
+    /// `/write`, `/api/v2/write` and `POST /api/v1/<table>`.
+    case write
+
+    static let writePaths: Set<String> = Set(["/write", "/api/v2/write"]).union(
+        AnalyticsTable.allCases.map { "/api/v1/\($0.rawValue)" })
+
+    /// `nil` for routes no rate limit applies to: health, readiness, pings, metrics, documents,
+    /// the dashboard, cancelling a query.
+    init?(method: HTTPRequest.Method, path: String) {
+        let path = RouteAccess.normalized(path)
+        if method == .post, Self.writePaths.contains(path) {
+            self = .write
+        } else if method == .post, path == "/api/v1/query" {
+            self = .query
+        } else if method == .get || method == .head, path.hasPrefix("/api/"), !path.hasSuffix("/ping") {
+            self = .query
+        } else {
+            return nil
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The TradewatchSimulator module; its files are being written.

@@ -1,0 +1,73 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import TradewatchTestSupport
+
+/// `serve --demo` (what `make run` starts): a simulated desk fills every table through the
+/// server's own write path within seconds; without `--demo` nothing simulated is written.
+@Suite("Demo feed inside the server")
+struct DemoTests {
+    private static let tables = ["trades", "quotes", "candles", "executions", "performance", "logs"]
+
+    /// Rows per table, through the SQL endpoint.
+    private func counts(_ base: URL) async throws -> [String: Int] {
+        let sql = Self.tables.map { "SELECT '\($0)' AS t, count(*) AS n FROM \($0)" }.joined(separator: " UNION ALL ")
+        var request = URLRequest(url: base.appendingPathComponent("api/v1/query"))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: ["sql": sql])
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let rows = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["rows"] as? [[Any]] ?? []
+        return Dictionary(rows.compactMap { row in
+            guard let table = row.first as? String, let count = row.last as? Int else { return nil }
+            return (table, count)
+        }, uniquingKeysWith: { $1 })
+    }
+
+    private func latest(_ base: URL, _ query: String) async throws -> [[String: Any]] {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: base.absoluteString + "/api/v1/metrics/latest?" + query)!)
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["rows"] as? [[String: Any]] ?? []
+    }
+
+    @Test func demoFillsEveryTableAndSystemMetricsWithinTenSeconds() async throws {
+        let folder = try TemporaryDirectory()
+        let server = try ServerProcess(
+            ["serve", "--port", "0", "--data-dir", folder.path("data"), "--demo"],
+            environment: ["TRADEWATCH_SYSTEM_INTERVAL": "1"])
+        let base = try await server.waitUntilListening()
+        let deadline = ContinuousClock.now + .seconds(10)
+        var seen: [String: Int] = [:]
+        var system: [[String: Any]] = []
+        while ContinuousClock.now < deadline {
+            seen = try await counts(base)
+            system = try await latest(base, "prefix=system.")
+            if Self.tables.allSatisfy({ (seen[$0] ?? 0) > 0 }) && !system.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        for table in Self.tables { #expect((seen[table] ?? 0) > 0, "\(table) is empty after 10 s: \(seen)") }
+        #expect(!system.isEmpty, "no system metrics after 10 s")
+        // The demo's logs tie executions to their orders by correlation id.
+        let (data, _) = try await URLSession.shared.data(from: URL(string: base.absoluteString + "/api/v1/executions?limit=1")!)
+        let execution = ((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["rows"] as? [[String: Any]])?.first
+        let correlation = try #require(execution?["correlation_id"] as? String)
+        let (logs, _) = try await URLSession.shared.data(
+            from: URL(string: base.absoluteString + "/api/v1/logs?correlation_id=\(correlation)&start=0")!)
+        let lines = (try JSONSerialization.jsonObject(with: logs) as? [String: Any])?["rows"] as? [[String: Any]] ?? []
+        #expect(lines.count >= 2, "log lines of \(correlation): \(lines)")
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+    }
+
+    @Test func withoutDemoNothingSimulatedIsWritten() async throws {
+        let folder = try TemporaryDirectory()
+        let server = try ServerProcess(["serve", "--port", "0", "--data-dir", folder.path("data")])
+        let base = try await server.waitUntilListening()
+        try await Task.sleep(for: .seconds(2))
+        let seen = try await counts(base)
+        for table in Self.tables { #expect(seen[table] == 0, "\(table): \(seen)") }
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+    }
+}
