@@ -2,7 +2,7 @@
 SWIFT ?= swift
 .DEFAULT_GOAL := build
 
-.PHONY: setup build release run test bench bench-index bench-parser bench-ingest bench-query bench-live bench-collector clean-duckdb
+.PHONY: setup build release run test bench bench-index bench-parser bench-ingest bench-query bench-live bench-collector bench-dashboard clean-duckdb
 
 setup:
 	@./scripts/setup-duckdb.sh
@@ -45,10 +45,15 @@ bench-query: setup
 bench-live: setup
 	./scripts/bench-live.sh
 
-# What the system collector costs per collection and as a share of one core at 1 s.
+# What the system collector costs: per collection, and an idle server's CPU with it off and at 1 s.
 bench-collector: setup
-	$(SWIFT) build -c release --scratch-path .build-bench --product collector-benchmark
-	$$($(SWIFT) build -c release --scratch-path .build-bench --show-bin-path)/collector-benchmark
+	./scripts/bench-collector.sh
+
+# Dashboard in headless Chromium against serve --demo: page load, long tasks at 10 updates/s into
+# 8 series of 10,000 points, JS heap over a run (installs chromium from Debian). MINUTES=1 for a short run.
+bench-dashboard: setup
+	$(SWIFT) build --product tradewatch
+	./scripts/bench-dashboard.sh
 
 # Measures whether an index on ts helps time-range queries (docs/PERFORMANCE.md).
 bench-index: setup

@@ -28,4 +28,4 @@ rm -f "$out"/*.png "$out"/*.log
 # Every wait inside is bounded; this caps the whole run (the driver stops Chromium and the
 # server it started, by PID, when told to end).
 timeout --signal=TERM --kill-after=15 420 \
-    python3 scripts/dashboard-browser.py test --binary "$bin" --out "$out" --screenshots docs/screenshots
+    python3 scripts/dashboard-browser.py test --binary "$bin" --out "$out" --screenshots docs/screenshots --settle 25

@@ -45,10 +45,18 @@ class Server:
     def start(self, timeout=60):
         log = open(self.log_path, "ab")
         offset = log.tell()
-        self.process = subprocess.Popen(
-            [self.binary, "serve", "--demo", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data-dir", self.data_dir, *self.extra],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        for attempt in range(10):
+            try:
+                self.process = subprocess.Popen(
+                    [self.binary, "serve", "--demo", "--host", "127.0.0.1", "--port", str(self.port),
+                     "--data-dir", self.data_dir, *self.extra],
+                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                break
+            except OSError as error:
+                # A build relinking the binary this very moment (text file busy): try again shortly.
+                if error.errno != 26 or attempt == 9:
+                    raise Failure(f"cannot start {self.binary}: {error}")
+                time.sleep(1)
         log.close()
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -286,6 +294,33 @@ PANEL_CHECKS = r"""
 })()
 """
 
+# WCAG contrast of the theme's text colours on the panels (4.5:1 at least), read as the browser
+# resolves them in the theme in force.
+CONTRAST_CHECK = r"""
+(() => {
+  const probe = document.createElement('span');
+  document.body.append(probe);
+  const rgb = (name) => {
+    probe.style.color = `var(${name})`;
+    return getComputedStyle(probe).color.match(/[\d.]+/g).slice(0, 3).map(Number);
+  };
+  const luminance = (c) => {
+    const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const failures = [];
+  for (const background of ['--panel', '--panel-raised']) {
+    for (const text of ['--text', '--muted', '--accent', '--up', '--down', '--warn']) {
+      const value = ratio(rgb(text), rgb(background));
+      if (value < 4.5) failures.push(`${text} on ${background}: ${value.toFixed(2)}:1`);
+    }
+  }
+  probe.remove();
+  return failures;
+})()
+"""
+
 CORRELATION_CHECK = r"""
 (async () => {
   const button = document.querySelector('#logs .log-list button.corr, #executions button.corr');
@@ -356,13 +391,19 @@ def run_test(args, browser, server, page, url):
         page.screenshot(path, full_page)
         shots.append(path)
 
-    time.sleep(1)
+    # Let the charts gather some history, so the screenshots show more than the first seconds.
+    time.sleep(max(1, args.settle))
+    wait_for_panels(page, 15)
     shot("dashboard-1280x800-dark.png")
+    low = page.evaluate(CONTRAST_CHECK)
     page.viewport(1280, 800, False, "light")
     time.sleep(1.5)
     wait_for_panels(page, 15)
     shot("dashboard-1280x800-light.png")
-    passed("light theme at 1280x800")
+    low += page.evaluate(CONTRAST_CHECK)
+    if low:
+        raise Failure("text colours below 4.5:1 contrast: " + ", ".join(low))
+    passed("dark and light themes, text contrast at least 4.5:1")
 
     page.viewport(390, 844, True, "dark")
     time.sleep(1.5)
@@ -428,11 +469,17 @@ BENCH_DRIVER = r"""
 (async () => {
   const { LineChart } = await import('./assets/linechart.js');
   const { Series } = await import('./assets/series.js');
+  // The first chart panel's box gets a chart of its own in place of the page's: same size, same
+  // code, the rest of the page live around it.
+  const panel = document.querySelector('#metric-a .chart');
+  for (const child of panel.children) child.hidden = true;
+  panel.querySelector('canvas').style.display = 'none';
   const root = document.createElement('div');
-  root.className = 'chart bench-chart';
-  Object.assign(root.style, { position: 'fixed', left: '10px', top: '120px', width: '600px', height: '300px', zIndex: 5, background: 'var(--panel)' });
+  root.className = 'bench-chart';
+  Object.assign(root.style, { position: 'absolute', inset: '0' });
   root.append(document.createElement('canvas'), Object.assign(document.createElement('div'), { className: 'tooltip', hidden: true }));
-  document.body.append(root);
+  root.firstChild.style.cssText = 'position:absolute;inset:0;width:100%;height:100%';
+  panel.append(root);
   const step = 100, points = 10000, now = Date.now();
   const series = [];
   for (let s = 0; s < 8; s += 1) {
@@ -465,6 +512,31 @@ BENCH_DRIVER = r"""
 """
 
 
+def trace_main_thread(browser, seconds):
+    """Main-thread tasks of the page's renderer over `seconds`: (wall ms, CPU ms) of each. CPU time
+    tells the page's own work from time the thread waited for a core on a busy machine."""
+    events = []
+    done = threading.Event()
+
+    def listener(message):
+        if message.get("method") == "Tracing.dataCollected":
+            events.extend(message["params"]["value"])
+        elif message.get("method") == "Tracing.tracingComplete":
+            done.set()
+
+    browser.listeners.append(listener)
+    browser.send("Tracing.start", {"categories": "devtools.timeline,disabled-by-default-devtools.timeline",
+                                   "transferMode": "ReportEvents"})
+    time.sleep(seconds)
+    browser.send("Tracing.end")
+    done.wait(60)
+    browser.listeners.remove(listener)
+    main = {(e["pid"], e["tid"]) for e in events
+            if e.get("name") == "thread_name" and e.get("args", {}).get("name") == "CrRendererMain"}
+    return [(e["dur"] / 1000, e.get("tdur", e["dur"]) / 1000) for e in events
+            if (e.get("pid"), e.get("tid")) in main and e.get("name") == "RunTask" and e.get("ph") == "X"]
+
+
 def run_bench(args, browser, server, page, url):
     page.viewport(1280, 800, False, "dark")
     loads = []
@@ -491,6 +563,7 @@ def run_bench(args, browser, server, page, url):
             print(f"  t={samples[-1][0]:5.0f} s  heap {samples[-1][1] / 2**20:6.2f} MiB  DOM nodes {samples[-1][2]:.0f}", flush=True)
             next_sample += args.sample_seconds
         time.sleep(1)
+    tasks = trace_main_thread(browser, 30)
     result = page.evaluate(
         "({draws: window.__bench.draws.slice(), longTasks: window.__bench.longTasks.slice(), updates: window.__bench.updates})")
     draws = sorted(result["draws"])
@@ -510,6 +583,11 @@ def run_bench(args, browser, server, page, url):
                     "max": round(draws[-1], 2)},
         "long_tasks_over_50ms": len(long_tasks),
         "longest_task_ms": round(max(long_tasks), 1) if long_tasks else 0,
+        "traced_30s": {"tasks": len(tasks), "over_50ms_wall": sum(1 for w, _ in tasks if w > 50),
+                       "over_50ms_cpu": sum(1 for _, c in tasks if c > 50),
+                       "max_wall_ms": round(max((w for w, _ in tasks), default=0), 1),
+                       "max_cpu_ms": round(max((c for _, c in tasks), default=0), 1)},
+        "load_average": open("/proc/loadavg").read().split()[:3],
         "heap_mib": {"first": round(heaps[0], 2), "last": round(heaps[-1], 2), "min": round(min(heaps), 2),
                      "max": round(max(heaps), 2),
                      "mean_first_half": round(statistics.mean(first_half), 2),
@@ -536,6 +614,7 @@ def main():
     parser.add_argument("--out", required=True, help="folder for screenshots and logs")
     parser.add_argument("--screenshots", help="also copy the screenshots here (test)")
     parser.add_argument("--timeout", type=int, default=90, help="seconds to wait for every panel to have data")
+    parser.add_argument("--settle", type=float, default=1, help="test: seconds to let data gather before the screenshots")
     parser.add_argument("--minutes", type=float, default=5, help="bench: length of the run")
     parser.add_argument("--sample-seconds", type=float, default=15, help="bench: heap sample interval")
     parser.add_argument("--loads", type=int, default=6, help="bench: page loads timed (the first with the cache off)")

@@ -18,6 +18,7 @@ echo "== InfluxDB client compatibility tests (real Python clients against the re
 
 echo "== Prometheus scrapes a real server"
 ./scripts/prometheus-scrape-test.sh
+./scripts/browser-test.sh
 
 echo "== running the Swift test suite"
 # A rare crash inside libduckdb (duckdb::Value::operator=) has been seen in this test process,

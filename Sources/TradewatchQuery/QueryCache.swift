@@ -126,6 +126,17 @@ public final class QueryCache: Sendable {
         }
     }
 
+    /// Forgets every answer, and refuses those of queries running now, until the next commit:
+    /// for changes to stored rows that are not commits (the archiver deleting days past their
+    /// retention), which the per-commit bookkeeping cannot see.
+    public func removeAll() {
+        state.withLock { state in
+            state.entries.removeAll()
+            state.bytes = 0
+            state.forgottenThrough = max(state.forgottenThrough, state.lastSequence + 1)
+        }
+    }
+
     public var statistics: (hits: Int, misses: Int, entries: Int, bytes: Int) {
         state.withLock { ($0.hits, $0.misses, $0.entries.count, $0.bytes) }
     }

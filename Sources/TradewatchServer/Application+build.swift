@@ -25,6 +25,11 @@ public func buildApplication(
     let stores = try Stores(dataDirectory: configuration.dataDirectory, analyticsConfiguration: configuration.analytics)
     // Refuses (closing the stores) a public address without keys; nil when --insecure.
     let auth = try await AuthSetup.prepare(configuration, stores: stores, logger: logger)
+    // Finishes or undoes what a crash left of an archive run and points the `<table>_all` views
+    // at this data directory's archive, before any query runs.
+    let cache = QueryCache()
+    let archiver = Archiver(stores: stores, logger: logger, onRowsChanged: { cache.removeAll() })
+    _ = try await archiver.reconcile()
     let metrics = ServerMetrics()
     // Per-key limits are read now, then every few seconds by KeyRateLimitsService.
     let rateLimiter = RateLimiter(policy: configuration.rateLimits)
@@ -36,7 +41,6 @@ public func buildApplication(
     try await latest.load(from: stores.analytics)
     logger.info(
         "Latest values loaded", metadata: ["event": "latest.loaded", "elapsed": .stringConvertible(ContinuousClock.now - started)])
-    let cache = QueryCache()
     let hub = LiveHub(configuration: configuration.live, logger: logger)
     // Commits reach the hub through a queue: the writer never waits on live clients.
     let feed = LiveFeed(hub: hub, logger: logger)
@@ -61,6 +65,8 @@ public func buildApplication(
         stores: stores, writer: writer, limits: configuration.ingestLimits, metrics: metrics, queries: queries,
         stream: stream, liveStatistics: { hub.statistics }, auth: auth,
         rateLimiter: rateLimiter)
+    // Operator endpoints under /api/v1/admin/ (the admin scope when auth is on).
+    AdminController(archiver: archiver).addRoutes(to: router)
     let webSocketRouter = Router(context: LiveRequestContext.self)
     auth?.install(on: webSocketRouter)
     stream.addRoutes(to: webSocketRouter)
@@ -88,6 +94,9 @@ public func buildApplication(
     app.addServices(KeyRateLimitsService(limiter: rateLimiter, store: stores.operational, logger: logger))
     if let selfLogs {
         app.addServices(SelfLogService(buffer: selfLogs, writer: writer))
+    }
+    if let interval = configuration.archiveInterval {
+        app.addServices(ArchiverService(archiver: archiver, interval: interval))
     }
     if let auth {
         app.addServices(APIKeyUsageService(authenticator: auth.authenticator, logger: logger))
@@ -117,6 +126,7 @@ func buildRouter(
         .union(QueryController.routes)
         .union([StreamController.path])
         .union(DashboardController.routes)
+        .union(AdminController.routes)
     router.add(middleware: RequestLoggingMiddleware(metrics: metrics, knownRoutes: routes))
     auth?.install(on: router, metrics: metrics)
     if let rateLimiter {

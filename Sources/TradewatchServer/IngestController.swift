@@ -113,16 +113,20 @@ struct IngestController {
         var body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limits.maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // NIOTooManyBytesError from collect(upTo:).
             metrics.countRequestLimit(.bodySize)
             throw IngestError.tooLarge("the request body exceeds \(limits.maxBodyBytes) bytes (--max-body-size)")
+        } catch {
+            // The client went away, or was cut off by the read timeout (and told so with a 408).
+            throw IngestError.invalid("the request body could not be read in full: \(error)")
         }
         guard let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" else { return body }
         guard encoding == "gzip" else {
             throw IngestError.invalid("Content-Encoding \(encoding) is not supported; use gzip or none")
         }
         do {
-            return try body.decompress(with: .gzip, maxSize: limits.maxInflatedBytes)
+            return try GzipInflation.inflate(body, maxBytes: limits.maxInflatedBytes)
         } catch let error as CompressNIOError where error == .bufferOverflow {
             metrics.countRequestLimit(.inflatedSize)
             throw IngestError.tooLarge(

@@ -38,6 +38,9 @@ public struct ServerConfiguration: Sendable {
     public var rateLimits = RateLimitPolicy()
     /// Connection limits: how many, idle and read timeouts, header size.
     public var connectionLimits = ConnectionLimits()
+    /// How often the archiver applies the retention policies (`--archive-interval`); `nil` runs
+    /// it only when asked (`POST /api/v1/admin/archive`).
+    public var archiveInterval: Duration? = .seconds(3_600)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",

@@ -16,7 +16,7 @@ struct KeysCommand: AsyncParsableCommand {
             \(APIKeyAuthenticator.defaultCacheLifetime.components.seconds) seconds, and records when keys \
             were last used once a minute.
             """,
-        subcommands: [Create.self, List.self, Revoke.self]
+        subcommands: [Create.self, List.self, Revoke.self, Limits.self]
     )
 
     /// The `--data-dir` option every subcommand takes.

@@ -67,6 +67,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between system and process metrics (system.*, process.*), 0 turns the collector off (env: TRADEWATCH_SYSTEM_INTERVAL; default: 1).")
     var systemInterval: String?
 
+    @Option(help: "Minutes between archiver runs applying the retention policies, 0 to run it only on POST /api/v1/admin/archive (env: TRADEWATCH_ARCHIVE_INTERVAL; default: 60).")
+    var archiveInterval: Int?
+
     @Flag(help: "Run the market and strategy simulator inside the server, writing through its own HTTP API (env: TRADEWATCH_DEMO=1). Without it nothing simulated is ever written.")
     var demo = false
 
@@ -76,7 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Demo symbols (env: TRADEWATCH_DEMO_SYMBOLS; default: 8).")
     var demoSymbols: Int?
 
-    @Option(help: "Demo random seed: the same seed gives the same market (env: TRADEWATCH_DEMO_SEED; default: 42).")
+    @Option(help: "Demo random seed: the same seed gives the same market (env: TRADEWATCH_DEMO_SEED; default: a new one each start, logged).")
     var demoSeed: UInt64?
 
     @Option(help: "API key the demo writes with when the server requires keys (env: TRADEWATCH_DEMO_API_KEY).")
@@ -142,6 +145,8 @@ struct ServeCommand: AsyncParsableCommand {
         )
         try applyAuthOptions(to: &configuration, env: env)
         try limits.apply(to: &configuration, env: env)
+        let archiveMinutes = try env.integer(archiveInterval, "TRADEWATCH_ARCHIVE_INTERVAL", default: 60, range: 0...10_080)
+        configuration.archiveInterval = archiveMinutes == 0 ? nil : .seconds(archiveMinutes * 60)
         if demo || env.environment["TRADEWATCH_DEMO"] == "1" {
             configuration.demo = try demoConfiguration(env)
             configuration.demoAPIKey = demoApiKey ?? env.environment["TRADEWATCH_DEMO_API_KEY"]
@@ -196,7 +201,10 @@ extension ServeCommand {
         let rateText = env.string(demoRate.map { "\($0)" }, "TRADEWATCH_DEMO_RATE", default: "200")
         guard let rate = Double(rateText) else { throw ValidationError("demo rate \(rateText) is not a number") }
         let symbols = try env.integer(demoSymbols, "TRADEWATCH_DEMO_SYMBOLS", default: 8, range: 1...1_000)
-        let seedText = env.string(demoSeed.map { "\($0)" }, "TRADEWATCH_DEMO_SEED", default: "42")
+        // A new seed each start unless one is given: order and correlation ids of two runs into
+        // one data directory must not repeat.
+        let seedText = env.string(
+            demoSeed.map { "\($0)" }, "TRADEWATCH_DEMO_SEED", default: "\(UInt64.random(in: 1...999_999_999))")
         guard let seed = UInt64(seedText) else { throw ValidationError("demo seed \(seedText) is not a whole number") }
         let configuration = SimulationConfiguration(
             symbols: SimulationConfiguration.symbols(count: symbols), rate: rate, seed: seed)

@@ -6,6 +6,7 @@ struct Tradewatch: AsyncParsableCommand {
         commandName: "tradewatch",
         abstract: "Observability server for algorithmic-trading systems.",
         version: "0.1.0",
-        subcommands: [ServeCommand.self, CheckCommand.self, KeysCommand.self, SimulateCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, KeysCommand.self, SimulateCommand.self,
+                      RetentionCommand.self, BackupCommand.self, RestoreCommand.self]
     )
 }

@@ -109,4 +109,34 @@ import TradewatchTestSupport
 
         try await server.stop()
     }
+
+    /// With `--auth required`, a key made by `tradewatch keys create` stores the records, sent as
+    /// `Authorization: Token <key>`; a wrong key is refused (401): not retried, counted as rejected.
+    @Test func anAPIKeyIsSentAndAWrongOneIsRejectedNotRetried() async throws {
+        let folder = try TemporaryDirectory()
+        let data = folder.path("data")
+        let key = try TradewatchProcess.createKey(dataDirectory: data, scopes: "read,write")
+        let server = try TradewatchProcess(dataDirectory: data, arguments: ["--auth", "required"])
+        let base = try await server.waitUntilListening()
+
+        let recorder = TradewatchRecorder(configuration: .init(baseURL: base, apiKey: key))
+        for index in 0..<20 { recorder.record(metric: Metric(name: "client.keyed", value: Double(index))) }
+        await recorder.shutdown()
+        #expect(recorder.statistics.sent == 20)
+        #expect(recorder.statistics.rejected == 0)
+
+        let capture = LogCapture()
+        let stranger = TradewatchRecorder(configuration: .init(baseURL: base, apiKey: "tw_not-a-key"), logger: capture.logger)
+        for index in 0..<5 { stranger.record(metric: Metric(name: "client.unkeyed", value: Double(index))) }
+        await stranger.shutdown()
+        #expect(stranger.statistics.rejected == 5)
+        #expect(stranger.statistics.failedAttempts == 0)
+        #expect(capture.entries.first { $0.level == .error }?.metadata["status"] == "401")
+
+        let rows = try await QueryClient(base: base, apiKey: key).sql(
+            "SELECT name, count(*) AS n FROM metrics WHERE name LIKE 'client.%' GROUP BY name")
+        #expect(rows.map { $0["name"] as? String } == ["client.keyed"])
+        #expect(rows.first?["n"] as? Int == 20)
+        try await server.stop()
+    }
 }

@@ -6,12 +6,15 @@ import FoundationNetworking
 /// Reads back what a real server stored, through its HTTP query API.
 struct QueryClient {
     let base: URL
+    /// Sent as `Authorization: Bearer <key>` when set.
+    var apiKey: String? = nil
 
     /// `POST /api/v1/query`: the rows as dictionaries keyed by column name.
     func sql(_ sql: String) async throws -> [[String: Any]] {
         var request = URLRequest(url: URL(string: base.absoluteString + "/api/v1/query")!)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
         request.httpBody = try JSONSerialization.data(withJSONObject: ["sql": sql])
         let (data, response) = try await URLSession.shared.data(for: request)
         guard (response as? HTTPURLResponse)?.statusCode == 200,
@@ -24,7 +27,9 @@ struct QueryClient {
 
     /// `GET /api/v1/...`: the `rows` of a history answer.
     func history(_ pathAndQuery: String) async throws -> [[String: Any]] {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: base.absoluteString + pathAndQuery)!)
+        var request = URLRequest(url: URL(string: base.absoluteString + pathAndQuery)!)
+        if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
         guard (response as? HTTPURLResponse)?.statusCode == 200,
             let rows = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["rows"] as? [[String: Any]]
         else { throw ProcessFailure("\(pathAndQuery) failed: \(String(decoding: data, as: UTF8.self))") }

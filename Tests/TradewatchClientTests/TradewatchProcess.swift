@@ -17,10 +17,10 @@ final class TradewatchProcess: Sendable {
         return packageRoot.appendingPathComponent(".build/debug/tradewatch")
     }()
 
-    init(dataDirectory: String) throws {
+    init(dataDirectory: String, arguments: [String] = []) throws {
         process = Process()
         process.executableURL = Self.executable
-        process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--log-level", "warning"]
+        process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--log-level", "warning"] + arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TRADEWATCH_") }
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -52,6 +52,23 @@ final class TradewatchProcess: Sendable {
         kill(process.processIdentifier, SIGTERM)
         let deadline = ContinuousClock.now + .seconds(30)
         while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+    }
+
+    /// Runs `tradewatch keys create` on the data directory and returns the new key.
+    static func createKey(dataDirectory: String, scopes: String) throws -> String {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["keys", "create", "--name", "client-tests", "--scope", scopes, "--quiet", "--data-dir", dataDirectory]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let key = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.terminationStatus == 0, !key.isEmpty else {
+            throw ProcessFailure("tradewatch keys create failed with \(process.terminationStatus)")
+        }
+        return key
     }
 
     deinit {

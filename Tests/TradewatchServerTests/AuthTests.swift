@@ -70,6 +70,7 @@ import WSClient
         let basic = Data("telegraf:\(keys.writer)".utf8).base64EncodedString()
         #expect(try await Endpoint.v2Write.send(base, header: "Basic \(basic)").status == 204)
         #expect(try await Endpoint.v2Write.send(base, header: "Digest abc").body.contains("not supported"))
+        #expect(try await Endpoint.v2Write.send(base, header: "Token my-token").body.contains("API key not recognised"))
 
         for (path, status) in [("/health", 200), ("/ready", 200), ("/ping", 204), ("/docs", 200), ("/openapi.json", 200)] {
             #expect(try await request("GET", base, path).status == status, "\(path) is open")
@@ -119,6 +120,9 @@ import WSClient
         #expect(try await Endpoint.metrics.send(base, key: nil).status == 200)
         #expect(try await openStream(base).subscribed)
         #expect(try await Endpoint.history.send(base, key: "tw_not_a_key").status == 401)
+        // Placeholder credentials of InfluxDB clients are not keys: anonymous here, refused when required.
+        #expect(try await Endpoint.v2Write.send(base, header: "Token my-token").status == 204)
+        #expect(try await Endpoint.v1Write.send(base, key: "password").status == 204)
         #expect(try await Endpoint.history.send(base, key: keys.revoked).status == 401)
         #expect(try await Endpoint.history.send(base, key: keys.writer).status == 403)
         #expect(try await Endpoint.history.send(base, key: keys.reader).status == 200)

@@ -51,6 +51,11 @@ import TradewatchTestSupport
             }
         }
         #expect(modules >= 10)
+        // Every module is preloaded by the page, so loading takes one round of requests, not one per import level.
+        let preloaded = try Self.captures(#"rel="modulepreload" href="assets/([^"]+)""#, in: html)
+        let shippedModules = assets.files.keys.filter { $0.hasSuffix(".js") && $0 != "/assets/app.js" }
+            .map { String($0.dropFirst("/assets/".count)) }
+        #expect(Set(preloaded) == Set(shippedModules), "modulepreload links and shipped modules differ")
         // Nothing is loaded from elsewhere: no absolute URL in what the page or a module loads.
         for (path, asset) in assets.files where path.hasSuffix(".js") || path == "/" || path.hasSuffix(".css") {
             #expect(!Self.text(asset).contains("//cdn") && !Self.text(asset).contains("https://"), "\(path) refers to another site")

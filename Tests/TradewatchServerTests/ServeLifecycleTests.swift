@@ -48,7 +48,7 @@ import TradewatchStorage
         #expect(ready.analytics.schemaVersion == AnalyticsStore.latestSchemaVersion)
         #expect(ready.analytics.writable && ready.analytics.sizeBytes > 0)
         #expect(ready.operational.engine == "sqlite" && ready.operational.writable)
-        #expect(ready.operational.migrations == ["v1 operational tables"])
+        #expect(ready.operational.migrations?.first == "v1 operational tables")
 
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)

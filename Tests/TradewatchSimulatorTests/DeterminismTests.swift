@@ -58,8 +58,20 @@ import TradewatchSimulator
         simulation.advance(by: .seconds(5), into: sink)
         let records = sink.records
         #expect(records.count > count)
-        #expect(zip(records, records.dropFirst()).allSatisfy { $0.timestamp <= $1.timestamp })
-        #expect(records.allSatisfy { $0.timestamp >= testStart && $0.timestamp <= testStart + 12_000_000_000 })
+        let timed = records.withoutCandles
+        #expect(zip(timed, timed.dropFirst()).allSatisfy { $0.timestamp <= $1.timestamp })
+        #expect(timed.allSatisfy { $0.timestamp >= testStart && $0.timestamp <= testStart + 12_000_000_000 })
+        // A bar is handed over once it closed (or at the end), never before its last trade.
+        var lastTrade: [String: Int64] = [:]
+        for record in records {
+            switch record {
+            case .trade(let trade): lastTrade[trade.symbol] = trade.timestamp
+            case .candle(let bar):
+                #expect(bar.timestamp >= testStart - testStart % 1_000_000_000)
+                #expect(lastTrade[bar.symbol].map { $0 >= bar.timestamp && $0 < bar.timestamp + 1_000_000_000 } == true)
+            default: break
+            }
+        }
         #expect(records.logs.last?.message == "simulator stopped")
     }
 }

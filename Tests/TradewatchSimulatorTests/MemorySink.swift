@@ -12,6 +12,7 @@ enum Record: Hashable, Sendable {
     case performance(PerformanceSample)
     case log(LogEntry)
 
+    /// The record's timestamp (a candle's is the start of its bar).
     var timestamp: Int64 {
         switch self {
         case .metric(let value): value.timestamp
@@ -51,4 +52,7 @@ extension Array where Element == Record {
     var executions: [Execution] { compactMap { if case .execution(let value) = $0 { value } else { nil } } }
     var performance: [PerformanceSample] { compactMap { if case .performance(let value) = $0 { value } else { nil } } }
     var logs: [LogEntry] { compactMap { if case .log(let value) = $0 { value } else { nil } } }
+
+    /// Everything but candles, whose timestamp is the start of a bar that closed later.
+    var withoutCandles: [Record] { filter { if case .candle = $0 { false } else { true } } }
 }

@@ -17,7 +17,8 @@ import TradewatchSimulator
         let after = currentTimeNanoseconds()
         let records = sink.records
         #expect(records.trades.count > 100)
-        #expect(records.allSatisfy { $0.timestamp >= before && $0.timestamp <= after })
+        #expect(records.withoutCandles.allSatisfy { $0.timestamp >= before && $0.timestamp <= after })
+        #expect(records.candles.allSatisfy { $0.timestamp >= before - before % 1_000_000_000 && $0.timestamp <= after })
 
         // The start time the service took is the first log line's; the model replays it exactly.
         var replay = configuration

@@ -10,12 +10,15 @@ import TradewatchStorage
         let path = folder.path("operational.sqlite")
         do {
             let store = try OperationalStore(path: path)
-            #expect(try await store.appliedMigrations() == ["v1 operational tables"])
+            let applied = try await store.appliedMigrations()
+            #expect(applied.first == "v1 operational tables")
+            #expect(applied.last == store.latestMigration)
             try await store.upsertOrder(OrderRecord(orderId: "o-1", symbol: "AAPL", side: "buy", quantity: 10, status: "new"))
             try store.close()
         }
         let reopened = try OperationalStore(path: path)
-        #expect(try await reopened.appliedMigrations() == ["v1 operational tables"])
+        let reapplied = try await reopened.appliedMigrations()
+        #expect(reapplied.first == "v1 operational tables" && reapplied.last == reopened.latestMigration)
         #expect(try await reopened.order(id: "o-1")?.status == "new")
         #expect(try await reopened.integrityCheck() == ["ok"])
         try reopened.close()

@@ -36,9 +36,11 @@ class Server:
         self.stdout_path = folder / "stdout.txt"
         self.stderr_path = folder / "stderr.txt"
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            # The system collector stays off: the tests count the rows they wrote.
+            environment = dict(os.environ, TRADEWATCH_SYSTEM_INTERVAL="0")
             self.process = subprocess.Popen(
                 [BINARY, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", self.data],
-                stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+                stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=environment)
         self.port = self._wait_for_port(timeout=30)
         self.url = f"http://127.0.0.1:{self.port}"
 

@@ -13,15 +13,19 @@ struct AuthCheck: Sendable {
     }
 
     /// In ``AuthMode/optional`` a request without a key goes ahead, but a request *with* a key
-    /// is judged as in required mode: a wrong or revoked key is never silently ignored. Keys sent
-    /// to open routes are not looked at.
+    /// is judged as in required mode: a wrong or revoked key is never silently ignored. What is
+    /// not a Tradewatch key at all (no `tw_` prefix: the placeholder tokens and passwords
+    /// InfluxDB clients and Telegraf send even when the server needs none) counts as no key
+    /// there. Keys sent to open routes are not looked at.
     func decide(_ request: Request) async throws -> Decision {
         guard let needed = RouteAccess.requiredScope(method: request.method, path: request.uri.path) else {
             return .allow(nil)
         }
-        switch PresentedCredential.find(in: request) {
+        let credential = PresentedCredential.find(in: request)
+        if mode == .optional, !credential.looksLikeAPIKey { return .allow(nil) }
+        switch credential {
         case .none:
-            return mode == .required ? .refuse(.missing) : .allow(nil)
+            return .refuse(.missing)
         case .unreadable(let reason):
             return .refuse(.unreadable(reason))
         case .key(let presented):

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import TradewatchAuth
 
 /// Where a request carries its API key, looked for in this order:
 /// `Authorization: Bearer <key>`, InfluxDB's `Authorization: Token <key>`, HTTP Basic (the
@@ -12,6 +13,12 @@ enum PresentedCredential: Equatable {
     case key(String)
     /// An `Authorization` header that carries no key Tradewatch can read.
     case unreadable(String)
+
+    /// Whether this is meant as a Tradewatch key: it starts with `tw_` (it may still be wrong).
+    var looksLikeAPIKey: Bool {
+        if case .key(let text) = self { return text.hasPrefix(APIKeyToken.prefix) }
+        return false
+    }
 
     static func find(in request: Request) -> PresentedCredential {
         if let authorization = request.headers[.authorization] {

@@ -10,6 +10,9 @@ final class ConnectionGuard {
     /// The front handler's context: writes from it go straight to the socket.
     var context: ChannelHandlerContext?
     let countLimit: @Sendable (RequestLimit) -> Void
+    let closedByLimit = ClosedByLimit()
+    /// The connection was answered for a limit and is closing: what the client still sends is dropped.
+    private(set) var isDraining = false
 
     init(limits: ConnectionLimits, countLimit: @escaping @Sendable (RequestLimit) -> Void) {
         timeouts = ConnectionTimeouts(
@@ -47,9 +50,11 @@ final class ConnectionGuard {
             timer = nil
         case .closeIdle:
             countLimit(.idleTimeout)
+            closedByLimit.set()
             context.close(promise: nil)
         case .closeReadTimeout(let answer):
             countLimit(.readTimeout)
+            closedByLimit.set()
             guard answer else {
                 context.close(promise: nil)
                 return
@@ -58,8 +63,23 @@ final class ConnectionGuard {
             let response = RawResponse.problem(
                 status: 408, reason: "Request Timeout",
                 detail: "the request did not arrive in full within the read timeout of \(RawResponse.format(seconds)) s (--read-timeout); the connection is closed")
-            context.writeAndFlush(NIOAny(response)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            context.writeAndFlush(NIOAny(response), promise: nil)
+            drainAndClose()
         }
+    }
+
+    /// After an answer for a limit: stops sending (the client reads the answer, then the end),
+    /// drops whatever the client still sends, and closes when the client does or after two
+    /// seconds. Closing at once with unread bytes would reset the connection, and the client
+    /// could lose the answer.
+    func drainAndClose() {
+        guard let context, !isDraining else { return }
+        isDraining = true
+        closedByLimit.set()
+        timer?.cancel()
+        timer = nil
+        context.close(mode: .output, promise: nil)
+        context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) { context.close(promise: nil) }
     }
 }
 

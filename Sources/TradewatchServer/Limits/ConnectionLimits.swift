@@ -10,8 +10,8 @@ public struct ConnectionLimits: Sendable, Equatable {
     /// byte; past it the server answers `408` (when no answer is under way) and closes the
     /// connection, so a client trickling bytes cannot hold a connection.
     public var readTimeout: Duration
-    /// Largest request head: the request line's header fields together, and any one of them.
-    /// A larger head is answered `431` and the connection closed.
+    /// Largest request head: the request target and header fields together, and any one of
+    /// them. A larger head is answered `431` and the connection closed.
     public var maxHeaderBytes: Int
 
     public init(

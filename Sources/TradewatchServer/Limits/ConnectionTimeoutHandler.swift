@@ -32,7 +32,15 @@ final class ConnectionTimeoutHandler: ChannelInboundHandler, RemovableChannelHan
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !connectionGuard.isDraining else { return }
         connectionGuard.bytesReceived()
         context.fireChannelRead(data)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if connectionGuard.isDraining, let event = event as? ChannelEvent, event == .inputClosed {
+            return context.close(promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 }

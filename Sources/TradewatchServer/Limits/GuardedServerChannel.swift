@@ -9,12 +9,12 @@ import NIOHTTP1
 /// pipeline, ``HTTPPartObserver`` right behind the HTTP parser, which also answers `431`).
 struct GuardedServerChannel<Inner: ServerChildChannel>: ServerChildChannel {
     enum Value: ServerChildChannelValue {
-        case served(Inner.Value)
+        case served(Inner.Value, ClosedByLimit)
         case refused(any Channel)
 
         var channel: any Channel {
             switch self {
-            case .served(let value): value.channel
+            case .served(let value, _): value.channel
             case .refused(let channel): channel
             }
         }
@@ -45,7 +45,7 @@ struct GuardedServerChannel<Inner: ServerChildChannel>: ServerChildChannel {
                 try channel.pipeline.syncOperations.addHandler(
                     HTTPPartObserver(connectionGuard: connectionGuard, maxHeaderBytes: limits.maxHeaderBytes),
                     position: .after(decoder))
-                return Value.served(value)
+                return Value.served(value, connectionGuard.closedByLimit)
             }.nonisolated()
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
@@ -53,7 +53,9 @@ struct GuardedServerChannel<Inner: ServerChildChannel>: ServerChildChannel {
     }
 
     func handle(value: Value, logger: Logger) async {
-        guard case .served(let served) = value else { return }
+        guard case .served(let served, let closedByLimit) = value else { return }
+        var logger = logger
+        logger.handler = LimitClosedLogHandler(wrapped: logger.handler, closedByLimit: closedByLimit)
         await inner.handle(value: served, logger: logger)
     }
 }

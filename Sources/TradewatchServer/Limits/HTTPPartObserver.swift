@@ -60,10 +60,13 @@ final class HTTPPartObserver: ChannelDuplexHandler, RemovableChannelHandler {
             return context.fireErrorCaught(error)
         }
         connectionGuard.countLimit(.headerSize)
-        guard !responding else { return context.close(promise: nil) }
+        guard !responding else {
+            connectionGuard.closedByLimit.set()
+            return context.close(promise: nil)
+        }
         var body = context.channel.allocator.buffer(capacity: 256)
         let detail =
-            "the request head is too large: its header fields may take \(maxHeaderBytes) bytes together (--max-header-bytes), at most 1000 fields"
+            "the request head is too large: its target and header fields may take \(maxHeaderBytes) bytes together (--max-header-bytes), in at most 1000 fields"
         body.writeString(#"{"type":"about:blank","title":"Request Header Fields Too Large","status":431,"detail":"\#(detail)"}"#)
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/problem+json")
@@ -71,6 +74,7 @@ final class HTTPPartObserver: ChannelDuplexHandler, RemovableChannelHandler {
         headers.add(name: "connection", value: "close")
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .requestHeaderFieldsTooLarge, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        connectionGuard.drainAndClose()
     }
 }

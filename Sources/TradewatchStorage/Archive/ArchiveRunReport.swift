@@ -42,6 +42,11 @@ public struct ArchiveRunReport: Sendable, Codable, Equatable {
         case removedFiles = "removed_files"
     }
 
+    /// Whether rows left DuckDB or were deleted.
+    public var changedRows: Bool {
+        !archived.isEmpty || !expired.isEmpty || !deletedRows.isEmpty || !finished.isEmpty
+    }
+
     /// One line for the log.
     public var summary: String {
         let deleted = deletedRows.values.reduce(0, +)

@@ -1,8 +1,9 @@
 public import TradewatchCore
 
 /// The `<table>_all` views: a table's live rows plus its archived Parquet files, as one relation
-/// with the table's columns, `commit_seq`, and `rowid` (the live row id; for archived rows a
-/// negative id unique within their day, increasing in the order the rows had in DuckDB).
+/// with the table's columns, `commit_seq`, and `rowid` (for archived rows, the row id they had in
+/// DuckDB when they were archived, so history cursors and the order of rows sharing a timestamp
+/// survive the move; `(ts, rowid)` identifies a row, `rowid` alone may repeat across days).
 ///
 /// The files are listed by name from the manifest (complete partitions only), never globbed:
 /// a file written but not yet recorded, or recorded but whose rows are still in DuckDB, is

@@ -13,13 +13,12 @@ extension Archiver {
         let final = absolutePath(relative)
         let temporary = final + ".tmp"
         let filter = Self.dayFilter(dayStart, cut: cut)
-        let firstRowID = Self.archivedRowIDBase + Int64(part) * Self.rowIDsPerPart
+        // Rows keep their DuckDB row id (`rowid` in the `_all` view), so a history cursor taken
+        // before the move continues exactly after it; sorted by time, so files prune by `ts`.
         let (stored, written) = try await analytics.upkeep { connection in
             try FileSync.makeDirectory((final as NSString).deletingLastPathComponent)
             try connection.execute("""
-                COPY (
-                    SELECT *, (\(firstRowID) + row_number() OVER (ORDER BY ts, rowid))::BIGINT AS tradewatch_rowid
-                    FROM \(table.rawValue) WHERE \(filter) ORDER BY ts, rowid)
+                COPY (SELECT *, rowid AS tradewatch_rowid FROM \(table.rawValue) WHERE \(filter) ORDER BY ts, rowid)
                 TO '\(Self.quoted(temporary))' (FORMAT parquet, COMPRESSION zstd)
                 """)
             try FileSync.sync(temporary)

@@ -21,17 +21,21 @@ public final class Archiver: Sendable {
     public let stores: Stores
     let logger: Logger
     let crashPoint: ArchiverCrashPoint?
+    /// Called after a run moved or deleted rows: cached answers of SQL over the tables may hold them.
+    let onRowsChanged: @Sendable () -> Void
     let gate = AsyncGate()
 
-    /// Partitions' row ids start here (−2⁶²), far below any live row id; each part of a day has
-    /// 2⁴⁰ of them, in the order the rows had in DuckDB.
-    static let archivedRowIDBase: Int64 = -4_611_686_018_427_387_904
-    static let rowIDsPerPart: Int64 = 1 << 40
-
-    public init(stores: Stores, logger: Logger, crashPoint: ArchiverCrashPoint? = .fromEnvironment()) {
+    /// - Parameter onRowsChanged: called after a run moved rows out of DuckDB or deleted them,
+    ///   to drop cached answers: SQL over a table (not its `_all` view) and anything reading
+    ///   deleted days answer differently now, and commits are all the cache watches.
+    public init(
+        stores: Stores, logger: Logger, crashPoint: ArchiverCrashPoint? = .fromEnvironment(),
+        onRowsChanged: @escaping @Sendable () -> Void = {}
+    ) {
         self.stores = stores
         self.logger = logger
         self.crashPoint = crashPoint
+        self.onRowsChanged = onRowsChanged
     }
 
     /// Which ranges of which tables queries must read through the `_all` views.
@@ -72,6 +76,7 @@ public final class Archiver: Sendable {
             } catch {
                 report.errors.append("\(error)")
             }
+            if report.changedRows { onRowsChanged() }
             log(report, event: "archive.run")
             return report
         }
@@ -81,7 +86,8 @@ public final class Archiver: Sendable {
         let table = policy.table
         let expiry = policy.expiryCutoff(now: now)
         if let expiry {
-            report.expired += try await expire(table, before: expiry)
+            let expired = try await expire(table, before: expiry)
+            report.expired += expired
             let deleted = try await deleteLiveRows(table, before: expiry)
             if deleted > 0 { report.deletedRows[table.rawValue, default: 0] += deleted }
             if table == .trades { try await deleteRollup(before: expiry) }
@@ -98,8 +104,7 @@ public final class Archiver: Sendable {
     }
 
     func log(_ report: ArchiveRunReport, event: String) {
-        let quiet = report.archived.isEmpty && report.expired.isEmpty && report.deletedRows.isEmpty
-            && report.finished.isEmpty && report.undone.isEmpty && report.removedFiles.isEmpty
+        let quiet = !report.changedRows && report.undone.isEmpty && report.removedFiles.isEmpty
         if !report.errors.isEmpty {
             logger.error("archiver: \(report.summary)", metadata: ["event": "\(event)", "errors": "\(report.errors)"])
         } else if !quiet {

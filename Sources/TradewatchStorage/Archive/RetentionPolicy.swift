@@ -61,9 +61,9 @@ public struct RetentionPolicy: Sendable, Equatable {
         return seconds
     }
 
-    /// `seconds` in the largest unit that divides it: `604800` is `1w`, `5400` is `90m`.
+    /// `seconds` in the largest unit that divides it: `604800` is `7d`, `5400` is `90m`.
     public static func format(seconds: Int64) -> String {
-        for (unit, size) in [("w", Int64(604_800)), ("d", 86_400), ("h", 3_600), ("m", 60)] where seconds % size == 0 {
+        for (unit, size) in [("d", Int64(86_400)), ("h", 3_600), ("m", 60)] where seconds % size == 0 {
             return "\(seconds / size)\(unit)"
         }
         return "\(seconds)s"

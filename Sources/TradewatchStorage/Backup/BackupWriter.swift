@@ -41,7 +41,7 @@ public struct BackupWriter: Sendable {
                 summary.archivePartitions = partitions.count
                 summary.archivedRows = partitions.reduce(0) { $0 + $1.rowCount }
                 let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 try encoder.encode(partitions.map(ArchiveRunReport.Partition.init))
                     .write(to: URL(fileURLWithPath: target + "/" + Self.manifestFileName))
                 let elapsed = (ContinuousClock.now - started).components
@@ -59,8 +59,15 @@ public struct BackupWriter: Sendable {
         }
     }
 
-    /// The folder as a standardised absolute path, created if absent.
-    private func prepare(_ directory: String) throws -> String {
+    /// Checks that `directory` can take a backup (absolute, outside the data directory, absent
+    /// or an empty folder) without creating it.
+    /// - Throws: ``StoreError`` saying what is wrong.
+    public func checkFolder(_ directory: String) throws {
+        _ = try prepare(directory, create: false)
+    }
+
+    /// The folder as a standardised absolute path, created if absent when `create`.
+    private func prepare(_ directory: String, create: Bool = true) throws -> String {
         guard directory.hasPrefix("/") else {
             throw StoreError("backup folder \"\(directory)\" must be an absolute path")
         }
@@ -78,7 +85,7 @@ public struct BackupWriter: Sendable {
                     "backup folder \(target) is not empty (it holds \(names.sorted().prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "")): choose a new or empty folder")
             }
         }
-        try FileSync.makeDirectory(target)
+        if create { try FileSync.makeDirectory(target) }
         return target
     }
 

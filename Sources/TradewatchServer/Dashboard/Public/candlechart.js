@@ -2,7 +2,7 @@
 // volume below, a dashed line at the last close, and an OHLCV readout under the pointer (or
 // moved with the arrow keys).
 
-import { context, fitCanvas, niceTicks, theme } from './canvas.js';
+import { context, fitCanvas, niceTicks, showReadout, theme } from './canvas.js';
 import { perFrame } from './dom.js';
 import { axisTime, clockTime, formatAmount, formatNumber } from './format.js';
 
@@ -76,7 +76,7 @@ export class CandleChart {
     const y = (price) => priceBottom - ((price - low) / (high - low)) * (priceBottom - plot.top);
     this.layoutInfo = { plot, pitch, count, first };
 
-    const ticks = niceTicks(low, high, Math.max(2, Math.floor((priceBottom - plot.top) / 40)));
+    const ticks = niceTicks(low, high, Math.max(2, Math.floor((priceBottom - plot.top) / 32)));
     const decimals = ticks.step < 0.01 ? 4 : 2;
     ctx.strokeStyle = colors.grid;
     ctx.fillStyle = colors.text;
@@ -96,7 +96,9 @@ export class CandleChart {
     const labelEvery = Math.max(1, Math.ceil(70 / pitch));
     visible.forEach((bar, index) => {
       if ((first + index) % labelEvery !== 0) return;
-      ctx.fillText(axisTime(bar.t, this.intervalMs), x(index), plot.bottom + 5);
+      const label = axisTime(bar.t, this.intervalMs);
+      const half = ctx.measureText(label).width / 2;
+      if (x(index) - half >= plot.left && x(index) + half <= plot.right) ctx.fillText(label, x(index), plot.bottom + 5);
     });
     ctx.strokeStyle = colors.axis;
     ctx.beginPath();
@@ -164,22 +166,8 @@ export class CandleChart {
     ];
     if (Number.isFinite(bar.vwap)) lines.push(['vwap', formatAmount(bar.vwap)]);
     if (Number.isFinite(bar.trades)) lines.push(['trades', String(bar.trades)]);
-    const tip = this.tooltip;
-    tip.replaceChildren();
-    const title = document.createElement('div');
-    title.className = 'tooltip-time';
-    title.textContent = `${clockTime(bar.t)}${bar.final === false ? ' (forming)' : ''}`;
-    tip.append(title);
-    for (const [name, value] of lines) {
-      const line = document.createElement('div');
-      line.append(`${name} `, Object.assign(document.createElement('b'), { textContent: value }));
-      tip.append(line);
-    }
-    tip.hidden = false;
-    const onRight = px < (plot.left + plot.right) / 2;
-    tip.style.left = onRight ? `${px + 12}px` : '';
-    tip.style.right = onRight ? '' : `${this.canvas.clientWidth - px + 12}px`;
-    tip.style.top = `${plot.top}px`;
+    const title = `${clockTime(bar.t)}${bar.final === false ? ' (forming)' : ''}`;
+    showReadout(this.tooltip, this.canvas, title, lines, px, plot.top, (plot.left + plot.right) / 2);
   }
 
   pointer(event) {

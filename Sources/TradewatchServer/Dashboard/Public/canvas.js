@@ -97,3 +97,33 @@ export function extent(series, from, to, into = { min: Infinity, max: -Infinity 
   }
   return into;
 }
+
+/**
+ * Fills a chart's readout box: a title line, then `[label, value, colour?]` lines; placed beside
+ * the crosshair at `px`, on whichever side has more room.
+ */
+export function showReadout(tip, canvas, title, lines, px, top, middle) {
+  tip.replaceChildren();
+  const heading = document.createElement('div');
+  heading.className = 'tooltip-time';
+  heading.textContent = title;
+  tip.append(heading);
+  for (const [label, value, color] of lines) {
+    const line = document.createElement('div');
+    if (color) {
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = color;
+      line.append(swatch);
+    }
+    const strong = document.createElement('b');
+    strong.textContent = value;
+    line.append(`${label} `, strong);
+    tip.append(line);
+  }
+  tip.hidden = false;
+  const onRight = px < middle;
+  tip.style.left = onRight ? `${px + 12}px` : '';
+  tip.style.right = onRight ? '' : `${canvas.clientWidth - px + 12}px`;
+  tip.style.top = `${top}px`;
+}

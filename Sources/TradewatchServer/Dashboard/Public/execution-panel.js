@@ -91,7 +91,7 @@ export class ExecutionPanel {
       'tr',
       { class: `side-${row.side || 'none'}` },
       h('td', { title: row.ts }, h('time', { datetime: row.ts }, clockTime(row.t))),
-      h('td', {}, row.strategy || '—'),
+      h('td', { class: 'hide-narrow' }, row.strategy || '—'),
       h('td', {}, row.symbol),
       h('td', { class: 'num side' }, `${row.side || ''} ${formatNumber(row.qty, 6)}`),
       h('td', { class: 'num' }, formatAmount(row.price)),

@@ -63,25 +63,35 @@ export function unitOf(name, labels) {
 /** Unit names as legends show them. */
 export const unitNames = { bytes: 'bytes', us: 'µs', ms: 'ms', s: 's', percent: '%', bps: 'bps', plain: '' };
 
-/** A value with its unit, in as few characters as stays readable. */
-export function formatValue(value, unit = 'plain') {
+/** A value with its unit, in as few characters as stays readable (`digits` significant). */
+export function formatValue(value, unit = 'plain', digits = 3) {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   switch (unit) {
     case 'bytes':
-      return formatBytes(value);
+      return formatBytes(value, digits);
     case 'us':
-      return formatDuration(value / 1e6);
+      return formatDuration(value / 1e6, digits);
     case 'ms':
-      return formatDuration(value / 1e3);
+      return formatDuration(value / 1e3, digits);
     case 's':
-      return formatDuration(value);
+      return formatDuration(value, digits);
     case 'percent':
-      return `${formatNumber(value, 3)}%`;
+      return `${formatNumber(value, digits)}%`;
     case 'bps':
-      return `${formatNumber(value, 3)} bps`;
+      return `${formatNumber(value, digits)} bps`;
     default:
-      return formatNumber(value, 4);
+      return formatNumber(value, digits + 1);
   }
+}
+
+/** Labels for axis ticks, with just enough digits to tell neighbours apart. */
+export function tickLabels(values, unit) {
+  let labels = [];
+  for (let digits = 3; digits <= 9; digits += 1) {
+    labels = values.map((value) => formatValue(value, unit, digits));
+    if (new Set(labels).size === labels.length) break;
+  }
+  return labels;
 }
 
 /** A number with about `significant` digits and k/M/G suffixes past ten thousand. */
@@ -116,7 +126,7 @@ function trim(text) {
   return text.includes('.') && !text.includes('e') ? text.replace(/\.?0+$/, '') : text;
 }
 
-export function formatBytes(value) {
+export function formatBytes(value, digits = 3) {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let scaled = value;
   let index = 0;
@@ -124,16 +134,16 @@ export function formatBytes(value) {
     scaled /= 1024;
     index += 1;
   }
-  return `${index === 0 ? Math.round(scaled) : trim(scaled.toPrecision(3))} ${units[index]}`;
+  return `${index === 0 ? Math.round(scaled) : trim(scaled.toPrecision(digits))} ${units[index]}`;
 }
 
 /** Seconds as `850 µs`, `12.3 ms`, `4.2 s`, `3m 20s`. */
-export function formatDuration(seconds) {
+export function formatDuration(seconds, digits = 3) {
   const magnitude = Math.abs(seconds);
   if (magnitude === 0) return '0';
-  if (magnitude < 1e-3) return `${trim((seconds * 1e6).toPrecision(3))} µs`;
-  if (magnitude < 1) return `${trim((seconds * 1e3).toPrecision(3))} ms`;
-  if (magnitude < 120) return `${trim(seconds.toPrecision(3))} s`;
+  if (magnitude < 1e-3) return `${trim((seconds * 1e6).toPrecision(digits))} µs`;
+  if (magnitude < 1) return `${trim((seconds * 1e3).toPrecision(digits))} ms`;
+  if (magnitude < 120) return `${trim(seconds.toPrecision(digits))} s`;
   return `${Math.floor(seconds / 60)}m ${Math.round(seconds % 60)}s`;
 }
 

@@ -2,9 +2,9 @@
 // metric's unit, a hover (or keyboard) readout of every series at the nearest time. Dense
 // series are drawn one min/max pair per pixel column, so 8 × 10,000 points stay cheap.
 
-import { context, extent, fitCanvas, niceTicks, theme, timeTicks } from './canvas.js';
+import { context, extent, fitCanvas, niceTicks, showReadout, theme, timeTicks } from './canvas.js';
 import { perFrame } from './dom.js';
-import { axisTime, clockTime, formatValue } from './format.js';
+import { axisTime, clockTime, formatValue, tickLabels } from './format.js';
 
 export class LineChart {
   /** `root` holds a `<canvas>` and a `.tooltip` element. */
@@ -45,11 +45,19 @@ export class LineChart {
     this.invalidate();
   }
 
-  /** The time span shown: the window ending now (or at the newest point, if the clock lags). */
+  /**
+   * The time span shown: the window ending now (or at the newest point, if the clock lags),
+   * starting at the oldest point while there is less history than the window (at least 30 s).
+   */
   range() {
     let end = Date.now();
-    for (const series of this.series) end = Math.max(end, series.lastTime);
-    return { start: end - this.windowMs, end };
+    let first = Infinity;
+    for (const series of this.series) {
+      end = Math.max(end, series.lastTime);
+      if (series.length) first = Math.min(first, series.time(0));
+    }
+    const start = Math.max(end - this.windowMs, Math.min(first, end - 30e3));
+    return { start, end };
   }
 
   layout(width, height, labelWidth) {
@@ -84,7 +92,7 @@ export class LineChart {
       bounds.max += pad;
     }
     const { ticks } = niceTicks(bounds.min, bounds.max, Math.max(2, Math.floor(height / 45)));
-    const labels = ticks.map((value) => formatValue(value, this.unit));
+    const labels = tickLabels(ticks, this.unit);
     const labelWidth = Math.max(...labels.map((label) => ctx.measureText(label).width));
     const plot = this.layout(width, height, labelWidth);
     this.plot = { ...plot, start, end, min: bounds.min, max: bounds.max };
@@ -113,7 +121,9 @@ export class LineChart {
       ctx.moveTo(px, plot.top);
       ctx.lineTo(px, plot.bottom);
       ctx.stroke();
-      ctx.fillText(axisTime(t, time.step), px, plot.bottom + 5);
+      const label = axisTime(t, time.step);
+      const half = ctx.measureText(label).width / 2;
+      if (px - half >= 0 && px + half <= width) ctx.fillText(label, px, plot.bottom + 5);
     }
     ctx.strokeStyle = colors.axis;
     ctx.beginPath();
@@ -212,29 +222,8 @@ export class LineChart {
       ctx.arc(x(row.t), y(row.v), 3, 0, Math.PI * 2);
       ctx.fill();
     }
-    this.showTooltip(rows, px, plot);
-  }
-
-  showTooltip(rows, px, plot) {
-    const tip = this.tooltip;
-    tip.replaceChildren();
-    const title = document.createElement('div');
-    title.className = 'tooltip-time';
-    title.textContent = clockTime(rows[0].t, true);
-    tip.append(title);
-    for (const row of [...rows].sort((a, b) => b.v - a.v)) {
-      const line = document.createElement('div');
-      const swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      swatch.style.background = row.color;
-      line.append(swatch, `${row.name} `, Object.assign(document.createElement('b'), { textContent: formatValue(row.v, this.unit) }));
-      tip.append(line);
-    }
-    tip.hidden = false;
-    const onRight = px < (plot.left + plot.right) / 2;
-    tip.style.left = onRight ? `${px + 12}px` : '';
-    tip.style.right = onRight ? '' : `${this.canvas.clientWidth - px + 12}px`;
-    tip.style.top = `${plot.top}px`;
+    const lines = [...rows].sort((a, b) => b.v - a.v).map((row) => [row.name, formatValue(row.v, this.unit, 4), row.color]);
+    showReadout(this.tooltip, this.canvas, clockTime(rows[0].t, true), lines, px, plot.top, (plot.left + plot.right) / 2);
   }
 
   pointer(event) {

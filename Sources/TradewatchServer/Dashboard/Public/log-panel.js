@@ -116,8 +116,7 @@ export class LogPanel {
       { class: `log level-${levels[row.rank]}` },
       h('time', { datetime: row.ts }, clockTime(row.t, true)),
       h('span', { class: 'badge' }, row.level),
-      h('span', { class: 'service' }, row.service || ''),
-      h('span', { class: 'message' }, row.message),
+      h('span', { class: 'message' }, row.service ? h('span', { class: 'service' }, row.service) : null, row.message),
       row.correlation_id ? correlationButton(row.correlation_id) : null,
     );
   }

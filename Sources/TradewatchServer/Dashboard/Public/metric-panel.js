@@ -31,6 +31,7 @@ export class MetricPanel {
     this.generation = 0;
     this.updateLegend = throttle(() => this.renderLegend(), 250);
     this.picker.addEventListener('change', () => {
+      this.automatic = false;
       preferences.set(`${slot}.metric`, this.picker.value);
       this.select(this.picker.value);
     });
@@ -53,17 +54,26 @@ export class MetricPanel {
       this.names = names;
       this.fillPicker();
     }
-    if (this.name === null && names.length > 0) this.select(this.defaultName(names));
+    // A metric picked by default gives way to a better one that appears later (the collector's
+    // CPU usage needs two samples); one the user picked stays.
+    if (names.length > 0 && (this.name === null || this.automatic)) {
+      const choice = this.defaultChoice(names);
+      if (choice.name !== this.name && (this.name === null || choice.rank < this.automaticRank)) {
+        this.select(choice.name);
+        this.automatic = !choice.remembered;
+        this.automaticRank = choice.rank;
+      }
+    }
   }
 
-  defaultName(names) {
+  defaultChoice(names) {
     const remembered = preferences.get(`${this.slot}.metric`, '');
-    if (names.includes(remembered)) return remembered;
-    for (const pattern of this.preferred) {
+    if (names.includes(remembered)) return { name: remembered, rank: -1, remembered: true };
+    for (const [rank, pattern] of this.preferred.entries()) {
       const found = names.find((name) => pattern.test(name));
-      if (found) return found;
+      if (found) return { name: found, rank };
     }
-    return names[0];
+    return { name: names[0], rank: this.preferred.length };
   }
 
   fillPicker() {

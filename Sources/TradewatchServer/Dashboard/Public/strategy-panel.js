@@ -129,9 +129,10 @@ export class StrategyPanel {
       max += 1;
       min -= 1;
     }
+    // Five minutes, or less while there is less history: the line always spans the card.
     const end = Math.max(Date.now(), series.lastTime);
-    const start = end - sparkWindow;
-    const x = (t) => ((t - start) / sparkWindow) * width;
+    const start = Math.max(end - sparkWindow, series.time(0));
+    const x = (t) => ((t - start) / Math.max(1, end - start)) * width;
     const y = (v) => height - 2 - ((v - min) / (max - min)) * (height - 4);
     if (min < 0 && max > 0) {
       ctx.strokeStyle = colors.grid;
