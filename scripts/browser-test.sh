@@ -8,7 +8,8 @@
 # uncaught exception, an empty chart or a panel without data.
 #
 # Screenshots and logs go to $BROWSER_TEST_OUT (default .build/browser-test, the CI artifacts);
-# the screenshots are also copied to docs/screenshots (the README shows them).
+# with UPDATE_SCREENSHOTS=1 they are also copied to docs/screenshots (the README shows them), so
+# that an ordinary `make test` leaves the committed pictures alone.
 # TRADEWATCH_BIN names the binary (default .build/debug/tradewatch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,5 +28,7 @@ mkdir -p "$out"
 rm -f "$out"/*.png "$out"/*.log
 # Every wait inside is bounded; this caps the whole run (the driver stops Chromium and the
 # server it started, by PID, when told to end).
+copy=()
+[ "${UPDATE_SCREENSHOTS:-0}" = 1 ] && copy=(--screenshots docs/screenshots)
 timeout --signal=TERM --kill-after=15 420 \
-    python3 scripts/dashboard-browser.py test --binary "$bin" --out "$out" --screenshots docs/screenshots --settle 25
+    python3 scripts/dashboard-browser.py test --binary "$bin" --out "$out" "${copy[@]}" --settle 25

@@ -419,6 +419,16 @@ def run_test(args, browser, server, page, url):
     passed("every panel shows data at 390x844, no sideways scrolling")
 
     page.viewport(1280, 800, False, "dark")
+    # Boxes squeezed to a few pixels (as happens for a moment while the page reflows) must not
+    # make a chart throw.
+    page.evaluate("for (const chart of document.querySelectorAll('.chart')) chart.style.width = '24px'; true")
+    time.sleep(0.5)
+    page.evaluate("for (const chart of document.querySelectorAll('.chart')) chart.style.width = ''; true")
+    time.sleep(0.5)
+    if page.problems:
+        raise Failure("charts squeezed to 24 px: " + "; ".join(page.problems))
+    passed("charts squeezed to a few pixels draw nothing and throw nothing")
+
     answer = page.evaluate(CORRELATION_CHECK)
     if not str(answer).startswith("ok"):
         raise Failure(f"correlation dialog: {answer}")

@@ -84,16 +84,19 @@ public final class AnalyticsStore: Sendable {
     }
 
     /// DuckDB opens a truncated file as long as its headers survive and fails only when a query
-    /// reaches a missing block, so compare the file with the blocks DuckDB says it holds.
+    /// reaches a missing block, so compare the file with the blocks DuckDB says are in use.
+    /// Used, not total: `total_blocks` counts free blocks too, and DuckDB trims free blocks off
+    /// the end of the file, so a healthy file can be shorter than the total (seen after a clean
+    /// shutdown under load). A file shorter than its used blocks is certainly cut.
     private static func checkNotTruncated(_ connection: Connection, path: String) throws {
         let headerBytes = 3 * 4096  // the main header and two database headers
-        let rows = try connection.query("SELECT block_size, total_blocks FROM pragma_database_size()").rows()
+        let rows = try connection.query("SELECT block_size, used_blocks FROM pragma_database_size()").rows()
         guard case .int64(let blockSize) = rows.first?[0], case .int64(let blocks) = rows.first?[1] else { return }
         let expected = headerBytes + Int(blockSize) * Int(blocks)
         let actual = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         guard actual >= expected else {
             throw StoreError(
-                "analytics database \(path) is truncated: it records \(blocks) blocks (\(expected) bytes) but the file has \(actual) bytes; restore it from a backup")
+                "analytics database \(path) is truncated: it uses \(blocks) blocks (\(expected) bytes) but the file has \(actual) bytes; restore it from a backup")
         }
     }
 

@@ -40,14 +40,15 @@ struct LimitOptions: ParsableArguments {
 
     /// Puts the limits into `configuration`.
     func apply(to configuration: inout ServerConfiguration, env: EnvironmentDefault) throws {
-        let queryRate = try Self.number(env.string(queryRate, "TRADEWATCH_QUERY_RATE", default: "100"), "query rate")
-        let burstText = queryBurst ?? env.environment["TRADEWATCH_QUERY_BURST"]
-        let burst = try burstText.map { try Self.number($0, "query burst", range: 1...1e12) }
+        let queryRate = try Self.number(queryRate, "--query-rate", "TRADEWATCH_QUERY_RATE", default: "100", env)
+        let burstGiven = queryBurst != nil || env.environment["TRADEWATCH_QUERY_BURST"] != nil
+        let burst: Double? =
+            burstGiven
+            ? try Self.number(queryBurst, "--query-burst", "TRADEWATCH_QUERY_BURST", default: "1", env, range: 1...1e12) : nil
         let concurrent = try env.integer(
             maxConcurrentQueries, "TRADEWATCH_MAX_CONCURRENT_QUERIES", default: 16, range: 0...1_000_000)
-        let writeRate = try Self.number(env.string(writeRate, "TRADEWATCH_WRITE_RATE", default: "0"), "write rate")
-        let rowsRate = try Self.number(
-            env.string(writeRowsRate, "TRADEWATCH_WRITE_ROWS_RATE", default: "0"), "write rows rate")
+        let writeRate = try Self.number(writeRate, "--write-rate", "TRADEWATCH_WRITE_RATE", default: "0", env)
+        let rowsRate = try Self.number(writeRowsRate, "--write-rows-rate", "TRADEWATCH_WRITE_ROWS_RATE", default: "0", env)
         configuration.rateLimits = RateLimitPolicy(
             queries: queryRate > 0 ? RateLimitRate(perSecond: queryRate, burst: burst) : nil,
             maxConcurrentQueries: concurrent > 0 ? concurrent : nil,
@@ -60,26 +61,32 @@ struct LimitOptions: ParsableArguments {
         configuration.connectionLimits = ConnectionLimits(
             maxConnections: try env.integer(
                 maxConnections, "TRADEWATCH_MAX_CONNECTIONS", default: 10_000, range: 1...1_000_000),
-            idleTimeout: try Self.seconds(env.string(idleTimeout, "TRADEWATCH_IDLE_TIMEOUT", default: "60"), "idle timeout"),
-            readTimeout: try Self.seconds(env.string(readTimeout, "TRADEWATCH_READ_TIMEOUT", default: "60"), "read timeout"),
+            idleTimeout: try Self.seconds(idleTimeout, "--idle-timeout", "TRADEWATCH_IDLE_TIMEOUT", env),
+            readTimeout: try Self.seconds(readTimeout, "--read-timeout", "TRADEWATCH_READ_TIMEOUT", env),
             maxHeaderBytes: try env.integer(
                 maxHeaderBytes, "TRADEWATCH_MAX_HEADER_BYTES", default: 80 * 1024, range: 1_024...16 * 1024 * 1024))
     }
 
-    /// A rate or burst: a number of at least 0 (fractions allowed).
-    static func number(_ text: String, _ name: String, range: ClosedRange<Double> = 0...1e12) throws -> Double {
+    /// A rate or burst from the option, else its variable, else the default: a number (fractions
+    /// allowed) within `range`; a bad value is refused naming the option or the variable.
+    static func number(
+        _ option: String?, _ name: String, _ variable: String, default fallback: String, _ env: EnvironmentDefault,
+        range: ClosedRange<Double> = 0...1e12
+    ) throws -> Double {
+        let text = env.string(option, variable, default: fallback)
+        let label = option == nil && env.environment[variable] != nil ? "\(variable)=\(text)" : "\(name) \(text)"
         guard let value = Double(text), value.isFinite else {
-            throw ValidationError("\(name) \(text) is not a number")
+            throw ValidationError("\(label) is not a number")
         }
         guard range.contains(value) else {
-            throw ValidationError("\(name) \(text) is outside \(Self.format(range.lowerBound))...\(Self.format(range.upperBound))")
+            throw ValidationError("\(label) is outside \(Self.format(range.lowerBound))...\(Self.format(range.upperBound))")
         }
         return value
     }
 
-    /// A timeout in seconds, fractions allowed, from 0.1 s to a day.
-    static func seconds(_ text: String, _ name: String) throws -> Duration {
-        let seconds = try number(text, "\(name) (seconds)", range: 0.1...86_400)
+    /// A timeout in seconds, fractions allowed, from 0.1 s to a day; 60 unless given.
+    static func seconds(_ option: String?, _ name: String, _ variable: String, _ env: EnvironmentDefault) throws -> Duration {
+        let seconds = try number(option, name, variable, default: "60", env, range: 0.1...86_400)
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 

@@ -27,6 +27,7 @@ import Testing
         var timeouts = ConnectionTimeouts(idleTimeout: .seconds(30), readTimeout: .seconds(10))
         _ = timeouts.connected(now: start)
         _ = timeouts.bytesReceived(now: at(1))
+        timeouts.requestHeadParsed()
         #expect(timeouts.requestEnded(now: at(2)) == .cancelTimer)
         timeouts.responseStarted()
         // A slow answer (a long query, a big export) is not timed.
@@ -39,11 +40,32 @@ import Testing
         var timeouts = ConnectionTimeouts(idleTimeout: .seconds(30), readTimeout: .seconds(10))
         _ = timeouts.connected(now: start)
         _ = timeouts.bytesReceived(now: at(1))
+        timeouts.requestHeadParsed()
         _ = timeouts.requestEnded(now: at(1))
         timeouts.responseStarted()
         // The next request (pipelined) trickles in while the first is answered.
         #expect(timeouts.bytesReceived(now: at(2)) == .schedule(at(12)))
         #expect(timeouts.timerFired(now: at(12)) == .closeReadTimeout(answer: false))
+    }
+
+    @Test func aSlowBodyAfterItsHeadIsAnswered408() {
+        var timeouts = ConnectionTimeouts(idleTimeout: .seconds(30), readTimeout: .seconds(10))
+        _ = timeouts.connected(now: start)
+        _ = timeouts.bytesReceived(now: at(1))
+        timeouts.requestHeadParsed()
+        #expect(timeouts.timerFired(now: at(11)) == .closeReadTimeout(answer: true))
+    }
+
+    @Test func anAnswerSentBeforeTheBodyIsReadStartsTheIdleClockOnceTheBodyEnds() {
+        var timeouts = ConnectionTimeouts(idleTimeout: .seconds(30), readTimeout: .seconds(10))
+        _ = timeouts.connected(now: start)
+        _ = timeouts.bytesReceived(now: at(1))
+        timeouts.requestHeadParsed()
+        // A refusal (401, 429) is written before the body has been read.
+        timeouts.responseStarted()
+        #expect(timeouts.responseEnded(now: at(2)) == .none)
+        #expect(timeouts.requestEnded(now: at(3)) == .schedule(at(33)))
+        #expect(timeouts.timerFired(now: at(33)) == .closeIdle)
     }
 
     @Test func anEarlyTimerIsRescheduledToTheRealDeadline() {

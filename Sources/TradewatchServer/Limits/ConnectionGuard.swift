@@ -23,6 +23,7 @@ final class ConnectionGuard {
 
     func connected() { perform(timeouts.connected(now: .now())) }
     func bytesReceived() { perform(timeouts.bytesReceived(now: .now())) }
+    func requestHeadParsed() { timeouts.requestHeadParsed() }
     func requestEnded() { perform(timeouts.requestEnded(now: .now())) }
     func responseStarted() { timeouts.responseStarted() }
     func responseEnded() { perform(timeouts.responseEnded(now: .now())) }

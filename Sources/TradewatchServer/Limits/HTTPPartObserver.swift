@@ -30,6 +30,8 @@ final class HTTPPartObserver: ChannelDuplexHandler, RemovableChannelHandler {
             if head.headers[canonicalForm: "upgrade"].contains(where: { $0.lowercased() == "websocket" }) {
                 passThrough = true
                 connectionGuard.upgrading()
+            } else {
+                connectionGuard.requestHeadParsed()
             }
         case .body:
             break

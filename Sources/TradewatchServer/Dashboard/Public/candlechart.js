@@ -53,6 +53,12 @@ export class CandleChart {
     const plot = { left: 6, right: width - ctx.measureText(probe).width - 14, top: 8, bottom: height - 22 };
     const pitch = Math.max(5, Math.min(14, (plot.right - plot.left) / Math.max(24, this.bars.length)));
     const count = Math.min(this.bars.length, Math.floor((plot.right - plot.left) / pitch));
+    if (count < 1 || plot.bottom - plot.top < 40) {
+      // Too small to show a bar (a box being laid out, a collapsed panel): nothing to draw yet.
+      this.layoutInfo = null;
+      this.tooltip.hidden = true;
+      return;
+    }
     const first = this.bars.length - count;
     const visible = this.bars.slice(first);
     let low = Infinity;

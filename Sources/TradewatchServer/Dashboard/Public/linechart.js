@@ -95,6 +95,10 @@ export class LineChart {
     const labels = tickLabels(ticks, this.unit);
     const labelWidth = Math.max(...labels.map((label) => ctx.measureText(label).width));
     const plot = this.layout(width, height, labelWidth);
+    if (plot.right - plot.left < 10 || plot.bottom - plot.top < 10) {
+      this.plot = null; // a box too small to draw in, while the page is being laid out
+      return;
+    }
     this.plot = { ...plot, start, end, min: bounds.min, max: bounds.max };
     const x = (t) => plot.left + ((t - start) / (end - start)) * (plot.right - plot.left);
     const y = (v) => plot.bottom - ((v - bounds.min) / (bounds.max - bounds.min)) * (plot.bottom - plot.top);
