@@ -88,6 +88,7 @@ import TradewatchTestSupport
             Issue.record("restored answer \(index) differs:\n\(original[index].prefix(500))\n\(answer.prefix(500))")
         }
         let restoredIDs = try await Self.streamedIDs(copyBase)
+        print("backup test: \(beforeBackup.count) streamed rows acknowledged before the backup started, \(allStreamed.count) by the end, \(restoredIDs.count) restored")
         #expect(Set(restoredIDs).isSuperset(of: beforeBackup), "writes acknowledged before the backup are missing")
         #expect(Set(restoredIDs).isSubset(of: allStreamed) && Set(restoredIDs).count == restoredIDs.count)
         #expect(try await ArchiveHTTP.number(copyBase, "SELECT count(*) FROM trades") == 20 + restoredIDs.count)
