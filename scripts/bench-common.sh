@@ -55,7 +55,10 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 start_tradewatch() {
     local data=$1 log=$2
     shift 2
-    "$bin/tradewatch" serve --host 127.0.0.1 --port 0 --data-dir "$data" "$@" >"$log" 2>&1 &
+    # Load from one loopback address would otherwise meet the per-client query budget; the system
+    # collector is off unless TRADEWATCH_SYSTEM_INTERVAL says otherwise (its commits are not the load).
+    TRADEWATCH_SYSTEM_INTERVAL=${TRADEWATCH_SYSTEM_INTERVAL:-0} "$bin/tradewatch" serve --host 127.0.0.1 --port 0 --data-dir "$data" \
+        --query-rate 0 --max-concurrent-queries 0 --max-connections 100000 "$@" >"$log" 2>&1 &
     server_pid=$!
     started_pids+=("$server_pid")
     server_url=""

@@ -4,12 +4,9 @@ import FoundationNetworking
 #endif
 import HTTPTypes
 import Logging
-import NIOWebSocket
-import Synchronization
 import Testing
 @testable import TradewatchServer
 import TradewatchTestSupport
-import WSClient
 
 /// API keys against the real `tradewatch` executable: keys made with `tradewatch keys create`,
 /// every endpoint family with no key, a wrong key, a revoked key, the wrong scope and the right
@@ -84,8 +81,8 @@ import WSClient
             (keys.revoked, 4401, "API key revoked"), (keys.writer, 4403, "this API key lacks the read scope"),
         ] {
             let refused = try await openStream(base, query: key.map { "?access_token=\($0)" } ?? "")
-            #expect(!refused.subscribed && refused.close?.closeCode == .unknown(UInt16(code)), "\(reason): \(refused)")
-            #expect(refused.close?.reason == reason)
+            #expect(!refused.subscribed && refused.closeCode == UInt16(code), "\(reason): \(refused)")
+            #expect(refused.closeReason == reason)
         }
         #expect(try await request("GET", base, "/api/v1/stream").status == 401)
 
@@ -317,34 +314,29 @@ struct Endpoint: Sendable {
 /// What became of a live-stream connection that asked to subscribe to trades.
 struct StreamOutcome: CustomStringConvertible {
     let subscribed: Bool
-    let close: WebSocketCloseFrame?
-    var description: String { "subscribed: \(subscribed), close: \(String(describing: close))" }
+    let closeCode: UInt16?
+    let closeReason: String?
+    var description: String { "subscribed: \(subscribed), close: \(closeCode.map(String.init) ?? "none") \(closeReason ?? "")" }
 }
 
-private final class Flag: Sendable {
-    let value = Mutex(false)
-}
-
+/// Opens the live stream over a plain socket (RawWebSocket: every wait bounded, so a refused
+/// handshake can never leave the test waiting), sends a subscribe and reports whether it was
+/// confirmed or how the server closed.
 func openStream(_ base: URL, query: String = "", header: String? = nil) async throws -> StreamOutcome {
-    let url = base.absoluteString.replacingOccurrences(of: "http://", with: "ws://") + "/api/v1/stream" + query
-    var headers = HTTPFields()
-    if let header { headers[.authorization] = header }
-    let subscribed = Flag()
-    let close = try await WebSocketClient.connect(
-        url: url, configuration: .init(additionalHeaders: headers, closeTimeout: .seconds(5)), logger: Logger(label: "auth-test")
-    ) { inbound, outbound, _ in
-        // A refused client may be closed before this is written.
-        try? await outbound.write(.text(#"{"op":"subscribe","id":"s","table":"trades"}"#))
-        do {
-            for try await message in inbound.messages(maxSize: 1 << 20) {
-                guard case .text(let text) = message, text.contains(#""op":"subscribed""#) else { continue }
-                subscribed.value.withLock { $0 = true }
-                try await outbound.close(.normalClosure, reason: nil)
-                return
-            }
-        } catch {
-            // The server closed; its close frame is what connect returns.
+    let socket = try await RawWebSocket.open(base, path: "/api/v1/stream" + query, authorization: header)
+    defer { socket.close() }
+    socket.sendText(#"{"op":"subscribe","id":"s","table":"trades"}"#)
+    let deadline = ContinuousClock.now + .seconds(20)
+    while ContinuousClock.now < deadline {
+        guard let frame = try await socket.nextFrame(timeout: deadline - ContinuousClock.now) else { break }
+        switch frame {
+        case .text(let text) where text.contains(#""op":"subscribed""#):
+            return StreamOutcome(subscribed: true, closeCode: nil, closeReason: nil)
+        case .close(let code, let reason):
+            return StreamOutcome(subscribed: false, closeCode: code, closeReason: reason)
+        default:
+            continue
         }
     }
-    return StreamOutcome(subscribed: subscribed.value.withLock { $0 }, close: close)
+    return StreamOutcome(subscribed: false, closeCode: nil, closeReason: nil)
 }

@@ -95,13 +95,14 @@ import TradewatchTestSupport
         let listing = try await ArchiveHTTP.send(copyBase, "/api/v1/admin/archive")
         #expect((listing.json["partitions"] as? [any Sendable])?.count == 6, "\(listing.text)")
 
-        // Restore refuses a data directory that is not empty and changes nothing in it.
+        // Restore refuses a data directory that is not empty and changes nothing in it. The server
+        // stops first: its background work (the rollup refresh) changes the files while it runs.
+        copy.signal(SIGTERM)
+        _ = try await copy.waitForExit()
         let stored = snapshot(restored)
         let again = try await ArchiveHTTP.command(["restore", backup, "--data-dir", restored])
         #expect(again.status != 0 && again.errors.contains("not empty"), "\(again.output) \(again.errors)")
         #expect(snapshot(restored) == stored)
-        copy.signal(SIGTERM)
-        _ = try await copy.waitForExit()
 
         // A backup whose file no longer matches its checksum is refused whole.
         let damaged = folder.path("damaged")

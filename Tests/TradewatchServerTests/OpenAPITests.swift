@@ -39,8 +39,11 @@ import TradewatchTestSupport
         let documented = documentedRoutes()
         #expect(routed.subtracting(documented).isEmpty, "routes missing from the document: \(routed.subtracting(documented).sorted())")
         #expect(routed.contains("get /openapi.json") && routed.contains("get /docs"))
-        // Query endpoints are documented ahead of their handlers; anything else must be routed.
-        let ahead = documented.subtracting(routed).filter { !$0.hasPrefix("get /api/v1/") && !$0.contains("/api/v1/quer") }
+        // Query endpoints are documented ahead of their handlers, and the admin endpoints are routed by
+        // buildApplication (they need the archiver); anything else must be routed here.
+        let ahead = documented.subtracting(routed).filter {
+            !$0.hasPrefix("get /api/v1/") && !$0.contains("/api/v1/quer") && !$0.contains("/api/v1/admin/")
+        }
         #expect(ahead.isEmpty, "documented but not routed: \(ahead.sorted())")
     }
 

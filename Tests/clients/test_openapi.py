@@ -31,6 +31,7 @@ ROUTES = {
     ("get", "/api/v1/candles"), ("get", "/api/v1/executions/quality"),
     ("post", "/api/v1/query"), ("get", "/api/v1/queries"), ("delete", "/api/v1/queries/{id}"),
     ("get", "/api/v1/stream"),
+    ("post", "/api/v1/admin/archive"), ("get", "/api/v1/admin/archive"), ("post", "/api/v1/admin/backup"),
     ("get", "/openapi.json"), ("get", "/docs"),
 }
 

@@ -23,7 +23,7 @@ enum OpenAPIDocument {
 
     static let operations: [Operation] =
         operationalOperations + influxOperations + jsonIngestOperations + queryOperations + sqlOperations
-        + liveOperations + documentationOperations
+        + liveOperations + adminOperations + documentationOperations
 
     static let value: OpenAPIValue = [
         "openapi": "3.1.0",
