@@ -26,14 +26,7 @@ public struct RollupService<C: Clock>: Service where C.Duration == Duration {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
-            } catch {
-                return  // graceful shutdown or cancellation
-            }
-            await catchUp()
-        }
+        await repeatEvery(interval, on: clock) { await catchUp() }
     }
 
     /// Refreshes until a call folds less than a full batch, so a backlog drains at once while

@@ -15,12 +15,7 @@ public struct StoreMaintenanceService: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: checkpointInterval) }
-            } catch {
-                break  // graceful shutdown or cancellation
-            }
+        await repeatEvery(checkpointInterval) {
             do {
                 try await stores.analytics.checkpoint()
                 logger.debug("checkpointed analytics database")

@@ -16,12 +16,12 @@ extension KeysCommand {
         @Flag(help: "Print only the key, for scripts.")
         var quiet = false
 
-        @OptionGroup var dataDirectory: KeysCommand.DataDirectory
+        @OptionGroup var dataDirectory: OperationalDataDirectory
 
         func run() async throws {
             // Checked before the database is touched.
             let scopes = try Scopes(parsing: scope)
-            guard let registry = try dataDirectory.registry(creating: true) else { return }
+            guard let registry = try dataDirectory.store(creating: true).map(APIKeyRegistry.init(store:)) else { return }
             defer { try? registry.store.close() }
             let created = try await registry.create(name: name, scopes: scopes)
             if quiet {

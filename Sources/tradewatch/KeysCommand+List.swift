@@ -7,10 +7,10 @@ extension KeysCommand {
         static let configuration = CommandConfiguration(
             abstract: "List API keys: name, id, scopes, created, last used, revoked.")
 
-        @OptionGroup var dataDirectory: KeysCommand.DataDirectory
+        @OptionGroup var dataDirectory: OperationalDataDirectory
 
         func run() async throws {
-            guard let registry = try dataDirectory.registry(creating: false) else {
+            guard let registry = try dataDirectory.store(creating: false).map(APIKeyRegistry.init(store:)) else {
                 print("no API keys: \(dataDirectory.databasePath) does not exist")
                 return
             }

@@ -10,10 +10,10 @@ extension KeysCommand {
         @Argument(help: "The key's name or id (see `tradewatch keys list`).")
         var key: String
 
-        @OptionGroup var dataDirectory: KeysCommand.DataDirectory
+        @OptionGroup var dataDirectory: OperationalDataDirectory
 
         func run() async throws {
-            guard let registry = try dataDirectory.registry(creating: false) else {
+            guard let registry = try dataDirectory.store(creating: false).map(APIKeyRegistry.init(store:)) else {
                 throw APIKeyError.unknownKey(key)
             }
             defer { try? registry.store.close() }

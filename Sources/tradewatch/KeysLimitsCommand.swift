@@ -31,7 +31,7 @@ extension KeysCommand {
         @Option(help: "Rows written per second.")
         var writeRowsRate: String?
 
-        @OptionGroup var dataDirectory: KeysCommand.DataDirectory
+        @OptionGroup var dataDirectory: OperationalDataDirectory
 
         func run() async throws {
             // Checked before the database is touched.

@@ -11,7 +11,7 @@ extension RetentionCommand {
         @Argument(help: "The table: metrics, trades, quotes, candles, executions, performance or logs.")
         var table: String
 
-        @OptionGroup var dataDirectory: RetentionCommand.DataDirectory
+        @OptionGroup var dataDirectory: OperationalDataDirectory
 
         func run() async throws {
             let table: AnalyticsTable

@@ -7,7 +7,7 @@ extension RetentionCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the retention policies of every table.")
 
-        @OptionGroup var dataDirectory: RetentionCommand.DataDirectory
+        @OptionGroup var dataDirectory: OperationalDataDirectory
 
         func run() async throws {
             guard let store = try dataDirectory.store(creating: false) else {

@@ -25,7 +25,7 @@ extension RetentionCommand {
         @Flag(help: "Delete days past the hot window instead of archiving them (same as --archive 0).")
         var noArchive = false
 
-        @OptionGroup var dataDirectory: RetentionCommand.DataDirectory
+        @OptionGroup var dataDirectory: OperationalDataDirectory
 
         func run() async throws {
             let policy: RetentionPolicy

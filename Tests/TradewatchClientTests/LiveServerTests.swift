@@ -115,7 +115,7 @@ import TradewatchTestSupport
     @Test func anAPIKeyIsSentAndAWrongOneIsRejectedNotRetried() async throws {
         let folder = try TemporaryDirectory()
         let data = folder.path("data")
-        let key = try TradewatchProcess.createKey(dataDirectory: data, scopes: "read,write")
+        let key = try await TradewatchProcess.createKey(dataDirectory: data, scopes: "read,write")
         let server = try TradewatchProcess(dataDirectory: data, arguments: ["--auth", "required"])
         let base = try await server.waitUntilListening()
 

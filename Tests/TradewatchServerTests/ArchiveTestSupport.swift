@@ -1,4 +1,5 @@
 import Foundation
+import TradewatchTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -1,6 +1,7 @@
 import Logging
 import ServiceLifecycle
 import TradewatchAuth
+import TradewatchStorage
 
 /// Writes API keys' last-use times once a minute and a last time on shutdown, so checking a key
 /// never waits for an SQLite write and `tradewatch keys list` is at most a minute behind.
@@ -10,14 +11,7 @@ struct APIKeyUsageService: Service {
     let logger: Logger
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                break  // graceful shutdown or cancellation
-            }
-            await flush()
-        }
+        await repeatEvery(interval) { await flush() }
         await flush()
     }
 

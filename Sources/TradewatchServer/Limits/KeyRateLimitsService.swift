@@ -12,12 +12,7 @@ struct KeyRateLimitsService: Service {
     let logger: Logger
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                break  // graceful shutdown or cancellation
-            }
+        await repeatEvery(interval) {
             do {
                 limiter.setKeyLimits(try await store.apiKeyRateLimits())
             } catch {

@@ -1,5 +1,6 @@
 import ServiceLifecycle
 import TradewatchIngest
+import TradewatchStorage
 
 /// Moves the server's own log records from the buffer into the `logs` table once a second, and
 /// a last time on shutdown (before the writer drains, which stops after this service).
@@ -8,14 +9,7 @@ struct SelfLogService: Service {
     let writer: BatchWriter
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
-            } catch {
-                break
-            }
-            await flush()
-        }
+        await repeatEvery(.seconds(1)) { await flush() }
         await flush()
     }
 

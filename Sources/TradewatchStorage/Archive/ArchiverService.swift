@@ -15,14 +15,7 @@ public struct ArchiverService<C: Clock>: Service where C.Duration == Duration {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
-            } catch {
-                return  // graceful shutdown or cancellation
-            }
-            _ = await archiver.run()
-        }
+        await repeatEvery(interval, on: clock) { _ = await archiver.run() }
     }
 }
 

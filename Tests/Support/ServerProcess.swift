@@ -1,16 +1,17 @@
-import Foundation
+public import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 import Synchronization
 
-/// A real `tradewatch` process started by a test, its output collected as it arrives.
-final class ServerProcess: Sendable {
+/// A real `tradewatch` process started by a test, its output collected as it arrives. Shared by
+/// every test target that runs the built executable.
+public final class ServerProcess: Sendable {
     private let process: Process
     private let output = OutputBuffer()
 
     /// The built `tradewatch` executable, next to the test bundle.
-    static let executable: URL = {
+    public static let executable: URL = {
         let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("tradewatch")
         if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
@@ -19,7 +20,7 @@ final class ServerProcess: Sendable {
         return packageRoot.appendingPathComponent(".build/debug/tradewatch")
     }()
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
         process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
@@ -43,12 +44,12 @@ final class ServerProcess: Sendable {
         try process.run()
     }
 
-    var standardOutput: String { output.state.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
-    var standardError: String { output.state.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
-    var pid: Int32 { process.processIdentifier }
+    public var standardOutput: String { output.state.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
+    public var standardError: String { output.state.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
+    public var pid: Int32 { process.processIdentifier }
 
     /// Waits for the "listening on http://HOST:PORT" line and returns the base URL.
-    func waitUntilListening(timeout: Duration = .seconds(20)) async throws -> URL {
+    public func waitUntilListening(timeout: Duration = .seconds(20)) async throws -> URL {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let text = standardOutput
@@ -65,7 +66,7 @@ final class ServerProcess: Sendable {
     }
 
     /// Waits for the process to end and returns its exit status.
-    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+    public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             guard ContinuousClock.now < deadline else {
@@ -80,7 +81,7 @@ final class ServerProcess: Sendable {
 
     /// Runs `tradewatch serve` on `dataDirectory` until it listens, then stops it with SIGTERM:
     /// a real, cleanly closed data directory for tests to damage.
-    static func createDataDirectory(_ dataDirectory: String) async throws {
+    public static func createDataDirectory(_ dataDirectory: String) async throws {
         let server = try ServerProcess(["serve", "--port", "0", "--data-dir", dataDirectory])
         _ = try await server.waitUntilListening()
         server.signal(SIGTERM)
@@ -88,7 +89,7 @@ final class ServerProcess: Sendable {
         guard status == 0 else { throw ServerProcessError("serve exited with \(status): \(server.standardError)") }
     }
 
-    func signal(_ signal: Int32) {
+    public func signal(_ signal: Int32) {
         kill(process.processIdentifier, signal)
     }
 
@@ -101,13 +102,13 @@ final class OutputBuffer: Sendable {
     let state = Mutex((stdout: Data(), stderr: Data()))
 }
 
-struct ServerProcessError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct ServerProcessError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// A plain HTTP GET, returning the status and the body.
-func get(_ url: URL) async throws -> (status: Int, body: Data) {
+public func get(_ url: URL) async throws -> (status: Int, body: Data) {
     let (data, response) = try await URLSession.shared.data(from: url)
     return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
 }
