@@ -166,6 +166,8 @@ import TradewatchTestSupport
             (.delete, "/api/v1/queries/q1", "admin"), (.get, "/api/v1/admin/keys", "admin"), (.post, "/", "admin"),
             // Spellings the router might still match are judged as the route they could reach.
             (.get, "//METRICS/", "read"), (.get, "/%6Detrics", "read"), (.get, "/./api/v1/trades", "read"),
+            (.get, "/docs/../api/v1/trades", "read"), (.get, "/assets/%2E%2E/metrics", "read"),
+            (.post, "/docs/../../api/v1/admin/archive", "admin"),
         ]
         for (method, path, scope) in cases {
             #expect(RouteAccess.requiredScope(method: method, path: path)?.rawValue == scope, "\(method) \(path)")

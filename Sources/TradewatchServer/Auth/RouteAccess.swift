@@ -36,10 +36,14 @@ enum RouteAccess {
     }
 
     /// The path as the router could understand it, and stricter: percent-decoded, lowercased,
-    /// with empty and `.` segments dropped, so `//METRICS/` is judged as `/metrics`.
+    /// with empty and `.` segments dropped and `..` applied, so `//METRICS/` is judged as
+    /// `/metrics` and `/docs/../api/v1/trades` as `/api/v1/trades`.
     static func normalized(_ path: String) -> String {
         let decoded = (path.removingPercentEncoding ?? path).lowercased()
-        let segments = decoded.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+        var segments: [Substring] = []
+        for segment in decoded.split(separator: "/", omittingEmptySubsequences: true) where segment != "." {
+            if segment == ".." { _ = segments.popLast() } else { segments.append(segment) }
+        }
         return "/" + segments.joined(separator: "/")
     }
 
