@@ -40,6 +40,8 @@ public final class QuerySession: @unchecked Sendable {
             try await current.finish()
             rowCount += current.encoder?.rowCount ?? 0
         }
+        var options = options
+        options.readsArchive = options.userSQL && archive.reaches(plan.tables, over: nil)
         let query = StreamedQuery(plan: plan.resolved(against: archive), options: options, entry: entry)
         current = query
         try await query.start()

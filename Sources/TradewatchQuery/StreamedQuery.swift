@@ -18,6 +18,9 @@ public final class StreamedQuery: @unchecked Sendable {
         public var timeout: Duration?
         /// Refuses anything but a single SELECT and runs it in a read-only transaction.
         public var userSQL: Bool
+        /// User SQL whose tables have archived days: plain table names read the archive too
+        /// (the `tradewatch_archive` views first on the search path for this statement).
+        public var readsArchive = false
         /// Rows an earlier statement of the same answer already wrote (no CSV header then).
         public var rowsBefore: Int
 
@@ -69,6 +72,9 @@ public final class StreamedQuery: @unchecked Sendable {
         let lease = self.lease
         let (result, chunk) = try await guarded { connection in
             if options.userSQL { try connection.execute("BEGIN TRANSACTION READ ONLY") }
+            if options.readsArchive {
+                try connection.execute("SET search_path = '\(ArchiveViews.transparentSchema),main'")
+            }
             let statement = options.userSQL
                 ? try Self.prepare(plan.sql, on: connection, userSQL: true) : try lease.cachedStatement(plan.sql)
             try statement.bind(plan.parameters)
@@ -150,9 +156,12 @@ public final class StreamedQuery: @unchecked Sendable {
         self.result = nil
         pendingChunk = nil
         let userSQL = options.userSQL
+        let readsArchive = options.readsArchive
         try await lease.run { connection in
             result?.close()
             if userSQL { try connection.execute("ROLLBACK") }
+            // The connection goes back to the pool: its other users name live tables.
+            if readsArchive { try connection.execute("RESET search_path") }
         }
     }
 
@@ -190,5 +199,6 @@ extension StreamedQuery {
         result = nil
         pendingChunk = nil
         if options.userSQL { _ = try? lease.connection.execute("ROLLBACK") }
+        if options.readsArchive { _ = try? lease.connection.execute("RESET search_path") }
     }
 }

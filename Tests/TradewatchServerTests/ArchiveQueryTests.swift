@@ -103,8 +103,10 @@ import TradewatchTestSupport
         // The archived days left DuckDB; the views still hold every row; the files are there.
         let archivedBefore = ArchiveHTTP.time(today - 8 * Self.day)
         for table in ArchiveHTTP.tables {
-            #expect(try await ArchiveHTTP.number(base, "SELECT count(*) FROM \(table) WHERE ts < '\(archivedBefore)'") == 0, "\(table)")
+            #expect(try await ArchiveHTTP.number(base, "SELECT count(*) FROM main.\(table) WHERE ts < '\(archivedBefore)'") == 0, "\(table)")
             #expect(try await ArchiveHTTP.number(base, "SELECT count(*) FROM \(table)_all") == rowsBefore[table], "\(table)")
+            // SQL naming the table reads its archived days as before archiving.
+            #expect(try await ArchiveHTTP.number(base, "SELECT count(*) FROM \(table)") == rowsBefore[table], "\(table)")
             for daysAgo: Int64 in [9, 10, 11] {
                 let date = String(ArchiveHTTP.time(today - daysAgo * Self.day).prefix(10))
                 let file = "\(data)/archive/\(table)/date=\(date)/part-0.parquet"

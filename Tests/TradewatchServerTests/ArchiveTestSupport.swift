@@ -74,7 +74,7 @@ enum ArchiveHTTP {
     static func waitForRollup(_ base: URL) async throws {
         for _ in 0..<200 {
             let behind = try await number(
-                base, "SELECT count(*) FROM trades WHERE commit_seq > (SELECT watermark FROM tradewatch_rollups WHERE name = 'trades_1m')")
+                base, "SELECT count(*) FROM main.trades WHERE commit_seq > (SELECT watermark FROM tradewatch_rollups WHERE name = 'trades_1m')")
             if behind == 0 { return }
             try await Task.sleep(for: .milliseconds(50))
         }

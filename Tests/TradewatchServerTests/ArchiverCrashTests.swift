@@ -78,7 +78,7 @@ import TradewatchTestSupport
         let listing = try await ArchiveHTTP.send(base, "/api/v1/admin/archive")
         #expect((listing.json["partitions"] as? [any Sendable])?.count == 6, "\(listing.text)")
         for table in ["trades", "metrics"] {
-            #expect(try await ArchiveHTTP.number(base, "SELECT count(*) FROM \(table)") == 0, "\(table) rows left in DuckDB")
+            #expect(try await ArchiveHTTP.number(base, "SELECT count(*) FROM main.\(table)") == 0, "\(table) rows left in DuckDB")
         }
         server.signal(SIGTERM)
         _ = try await server.waitForExit()

@@ -91,7 +91,7 @@ import TradewatchTestSupport
         print("backup test: \(beforeBackup.count) streamed rows acknowledged before the backup started, \(allStreamed.count) by the end, \(restoredIDs.count) restored")
         #expect(Set(restoredIDs).isSuperset(of: beforeBackup), "writes acknowledged before the backup are missing")
         #expect(Set(restoredIDs).isSubset(of: allStreamed) && Set(restoredIDs).count == restoredIDs.count)
-        #expect(try await ArchiveHTTP.number(copyBase, "SELECT count(*) FROM trades") == 20 + restoredIDs.count)
+        #expect(try await ArchiveHTTP.number(copyBase, "SELECT count(*) FROM main.trades") == 20 + restoredIDs.count)
         let listing = try await ArchiveHTTP.send(copyBase, "/api/v1/admin/archive")
         #expect((listing.json["partitions"] as? [any Sendable])?.count == 6, "\(listing.text)")
 

@@ -11,6 +11,17 @@ public import TradewatchCore
 /// file holds, so every snapshot sees each row exactly once. Columns added to a table later are
 /// NULL for archived rows (`UNION ALL BY NAME`, `union_by_name`).
 public enum ArchiveViews {
+    /// The schema holding, for user SQL, one view per table under the table's own name (the
+    /// table's columns over its `_all` view): with it first on the search path, `FROM trades`
+    /// reads archived days too.
+    public static let transparentSchema = "tradewatch_archive"
+
+    /// `CREATE OR REPLACE VIEW tradewatch_archive.<table>` for `table` (bound by name, so it
+    /// follows every later replacement of the `_all` view).
+    static func transparentSQL(_ table: AnalyticsTable) -> String {
+        "CREATE OR REPLACE VIEW \(transparentSchema).\(table.rawValue) AS SELECT * EXCLUDE (rowid) FROM main.\(name(of: table));"
+    }
+
     /// The view's name: `trades_all` for `trades`.
     public static func name(of table: AnalyticsTable) -> String {
         "\(table.rawValue)_all"

@@ -95,6 +95,8 @@ extension Archiver {
                 $0.state == .complete && files.contains(absolutePath($0.path))
             }
         }
+        statements.append("CREATE SCHEMA IF NOT EXISTS \(ArchiveViews.transparentSchema);")
+        statements += tables.map(ArchiveViews.transparentSQL)
         let sql = statements.joined(separator: "\n")
         try await analytics.write { connection in
             try connection.transaction { _ = try connection.execute(sql) }
