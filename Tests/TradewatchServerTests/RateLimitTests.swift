@@ -103,11 +103,15 @@ import TradewatchTestSupport
             "serve", "--port", "0", "--data-dir", folder.path("data"), "--max-concurrent-queries", "1",
         ])
         let base = try await server.waitUntilListening()
-        // A query that runs until its 4 s timeout.
-        let slow = #"{"sql":"SELECT count(*) FROM range(1000000000000) a(i) WHERE hash(i) = 7","timeout_ms":4000}"#
+        // A query that runs until its 8 s timeout; others are looked for while it runs (a loaded
+        // machine may take seconds to start it).
+        let slow = #"{"sql":"SELECT count(*) FROM range(1000000000000) a(i) WHERE hash(i) = 7","timeout_ms":8000}"#
         async let long = limitCall("POST", base, "/api/v1/query", body: Data(slow.utf8), contentType: "application/json")
+        // Let the long query take the one place first: a probe arriving before it would take the
+        // place and have the long query refused instead.
+        try await Task.sleep(for: .seconds(1))
         var refused: LimitAnswer?
-        let deadline = ContinuousClock.now + .seconds(3)
+        let deadline = ContinuousClock.now + .seconds(6)
         while refused == nil, ContinuousClock.now < deadline {
             let answer = try await limitCall("GET", base, "/api/v1/metrics/latest")
             if answer.status == 429 { refused = answer } else { try await Task.sleep(for: .milliseconds(50)) }
