@@ -60,6 +60,34 @@ struct DemoTests {
         #expect(try await server.waitForExit() == 0)
     }
 
+    @Test func demoOnAServerThatRequiresKeysWritesWithItsKeyAndIsRefusedWithoutOne() async throws {
+        let folder = try TemporaryDirectory()
+        let data = folder.path("data")
+        let refused = try ServerProcess(["serve", "--port", "0", "--data-dir", data, "--demo", "--auth", "required"])
+        #expect(try await refused.waitForExit() == 1)
+        #expect(refused.standardError.contains("--demo-api-key"), "\(refused.standardError)")
+
+        let create = try ServerProcess(
+            ["keys", "create", "--name", "demo", "--scope", "read,write", "--quiet", "--data-dir", data])
+        #expect(try await create.waitForExit() == 0)
+        let key = create.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try ServerProcess(
+            ["serve", "--port", "0", "--data-dir", data, "--demo", "--auth", "required", "--demo-api-key", key])
+        let base = try await server.waitUntilListening()
+        var trades = 0
+        let deadline = ContinuousClock.now + .seconds(10)
+        while trades == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(250))
+            var request = URLRequest(url: base.appendingPathComponent("api/v1/trades/latest"))
+            request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+            let (body, _) = try await URLSession.shared.data(for: request)
+            trades = ((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["rows"] as? [Any])?.count ?? 0
+        }
+        #expect(trades > 0, "the demo wrote no trades with its key")
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+    }
+
     @Test func withoutDemoNothingSimulatedIsWritten() async throws {
         let folder = try TemporaryDirectory()
         let server = try ServerProcess(["serve", "--port", "0", "--data-dir", folder.path("data")])
