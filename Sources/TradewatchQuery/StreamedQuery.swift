@@ -159,9 +159,14 @@ public final class StreamedQuery: @unchecked Sendable {
         let readsArchive = options.readsArchive
         try await lease.run { connection in
             result?.close()
-            if userSQL { try connection.execute("ROLLBACK") }
-            // The connection goes back to the pool: its other users name live tables.
+            var rollbackFailure: (any Error)?
+            if userSQL {
+                do { try connection.execute("ROLLBACK") } catch { rollbackFailure = error }
+            }
+            // The connection goes back to the pool, whose other users name live tables: the
+            // search path is reset even when the rollback failed.
             if readsArchive { try connection.execute("RESET search_path") }
+            if let rollbackFailure { throw rollbackFailure }
         }
     }
 
