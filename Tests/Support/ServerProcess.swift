@@ -89,6 +89,27 @@ public final class ServerProcess: Sendable {
         guard status == 0 else { throw ServerProcessError("serve exited with \(status): \(server.standardError)") }
     }
 
+    /// Runs `tradewatch ARGUMENTS` (a command such as `keys create`) to its end and returns its
+    /// exit status and output.
+    public static func run(
+        _ arguments: [String], timeout: Duration = .seconds(30)
+    ) async throws -> (status: Int32, output: String, errors: String) {
+        let process = try ServerProcess(arguments)
+        let status = try await process.waitForExit(timeout: timeout)
+        return (status, process.standardOutput, process.standardError)
+    }
+
+    /// Creates an API key with `tradewatch keys create --quiet` and returns its secret.
+    public static func createKey(name: String, scopes: String, dataDirectory: String) async throws -> String {
+        let result = try await run(
+            ["keys", "create", "--name", name, "--scope", scopes, "--quiet", "--data-dir", dataDirectory])
+        let key = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard result.status == 0, key.hasPrefix("tw_") else {
+            throw ServerProcessError("keys create \(name) failed with \(result.status): \(result.errors)")
+        }
+        return key
+    }
+
     public func signal(_ signal: Int32) {
         kill(process.processIdentifier, signal)
     }

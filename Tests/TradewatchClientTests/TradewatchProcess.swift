@@ -26,14 +26,7 @@ final class TradewatchProcess: Sendable {
 
     /// Runs `tradewatch keys create` on the data directory and returns the new key.
     static func createKey(dataDirectory: String, scopes: String) async throws -> String {
-        let process = try ServerProcess(
-            ["keys", "create", "--name", "client-tests", "--scope", scopes, "--quiet", "--data-dir", dataDirectory])
-        let status = try await process.waitForExit()
-        let key = process.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard status == 0, !key.isEmpty else {
-            throw ProcessFailure("tradewatch keys create failed with \(status): \(process.standardError)")
-        }
-        return key
+        try await ServerProcess.createKey(name: "client-tests", scopes: scopes, dataDirectory: dataDirectory)
     }
 }
 

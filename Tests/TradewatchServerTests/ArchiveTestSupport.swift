@@ -83,9 +83,7 @@ enum ArchiveHTTP {
 
     /// Runs `tradewatch` with `arguments` to its end.
     static func command(_ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
-        let process = try ServerProcess(arguments)
-        let status = try await process.waitForExit(timeout: .seconds(120))
-        return (status, process.standardOutput, process.standardError)
+        try await ServerProcess.run(arguments, timeout: .seconds(120))
     }
 
     /// Sets `table`'s retention with `tradewatch retention set`.

@@ -15,22 +15,22 @@ import TradewatchTestSupport
     @Test func keysCommandPrintsTheSecretOnceAndRefusesBadInput() async throws {
         let folder = try TemporaryDirectory()
         let data = folder.path("data")
-        let created = try await tradewatch(["keys", "create", "--name", "ci", "--scope", "write,read", "--data-dir", data])
+        let created = try await ServerProcess.run(["keys", "create", "--name", "ci", "--scope", "write,read", "--data-dir", data])
         #expect(created.status == 0 && created.output.contains("cannot be shown again"))
         let key = try #require(AuthTests.key(in: created.output))
-        let listed = try await tradewatch(["keys", "list", "--data-dir", data])
+        let listed = try await ServerProcess.run(["keys", "list", "--data-dir", data])
         #expect(listed.status == 0 && listed.output.contains("ci") && listed.output.contains("read,write"))
         #expect(!listed.output.contains(String(key.split(separator: "_").last!)), "keys list shows a secret")
 
-        let duplicate = try await tradewatch(["keys", "create", "--name", "ci", "--scope", "read", "--data-dir", data])
+        let duplicate = try await ServerProcess.run(["keys", "create", "--name", "ci", "--scope", "read", "--data-dir", data])
         #expect(duplicate.status == 1 && duplicate.errors.contains("an API key named \"ci\" already exists"))
-        let badScope = try await tradewatch(["keys", "create", "--name", "x", "--scope", "read,delete", "--data-dir", data])
+        let badScope = try await ServerProcess.run(["keys", "create", "--name", "x", "--scope", "read,delete", "--data-dir", data])
         #expect(badScope.status == 1 && badScope.errors.contains("unknown scope \"delete\""))
-        let unknown = try await tradewatch(["keys", "revoke", "nobody", "--data-dir", data])
+        let unknown = try await ServerProcess.run(["keys", "revoke", "nobody", "--data-dir", data])
         #expect(unknown.status == 1 && unknown.errors.contains("no API key has the name or id \"nobody\""))
-        let revoked = try await tradewatch(["keys", "revoke", "ci", "--data-dir", data])
+        let revoked = try await ServerProcess.run(["keys", "revoke", "ci", "--data-dir", data])
         #expect(revoked.status == 0 && revoked.output.contains("Revoked API key \"ci\""))
-        let quiet = try await tradewatch(["keys", "create", "--name", "script", "--scope", "admin", "--quiet", "--data-dir", data])
+        let quiet = try await ServerProcess.run(["keys", "create", "--name", "script", "--scope", "admin", "--quiet", "--data-dir", data])
         #expect(AuthTests.key(in: quiet.output) == quiet.output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
@@ -88,7 +88,7 @@ import TradewatchTestSupport
 
         // The access line names the key; a revocation from the command line takes effect within seconds.
         #expect(server.standardOutput.contains(#""api_key":"reader""#))
-        _ = try await tradewatch(["keys", "revoke", "reader", "--data-dir", folder.path("data")])
+        _ = try await ServerProcess.run(["keys", "revoke", "reader", "--data-dir", folder.path("data")])
         let deadline = ContinuousClock.now + .seconds(15)
         var afterRevoke = try await Endpoint.history.send(base, key: keys.reader)
         while afterRevoke.status == 200, ContinuousClock.now < deadline {
@@ -100,7 +100,7 @@ import TradewatchTestSupport
         // Last use is written at shutdown at the latest.
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
-        let listed = try await tradewatch(["keys", "list", "--data-dir", folder.path("data")]).output
+        let listed = try await ServerProcess.run(["keys", "list", "--data-dir", folder.path("data")]).output
         let writerLine = try #require(listed.split(separator: "\n").first { $0.hasPrefix("writer ") })
         let columns = writerLine.split(separator: " ", omittingEmptySubsequences: true)
         #expect(columns.count == 6 && columns[4] != "-" && columns[5] == "-", "last used missing: \(writerLine)")
@@ -213,13 +213,13 @@ extension AuthTests {
     /// Keys made with the real command line: reader, writer, admin, and a revoked one.
     static func makeKeys(_ dataDirectory: String) async throws -> Keys {
         func create(_ name: String, _ scope: String) async throws -> String {
-            let result = try await tradewatch(["keys", "create", "--name", name, "--scope", scope, "--data-dir", dataDirectory])
+            let result = try await ServerProcess.run(["keys", "create", "--name", name, "--scope", scope, "--data-dir", dataDirectory])
             return try #require(key(in: result.output), "keys create \(name): \(result.errors)")
         }
         let keys = Keys(
             reader: try await create("reader", "read"), writer: try await create("writer", "write"),
             admin: try await create("admin", "admin"), revoked: try await create("former", "read,write"))
-        #expect(try await tradewatch(["keys", "revoke", "former", "--data-dir", dataDirectory]).status == 0)
+        #expect(try await ServerProcess.run(["keys", "revoke", "former", "--data-dir", dataDirectory]).status == 0)
         return keys
     }
 
@@ -234,12 +234,6 @@ extension AuthTests {
 }
 
 /// Runs `tradewatch ARGUMENTS` to the end.
-private func tradewatch(_ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
-    let process = try ServerProcess(arguments)
-    let status = try await process.waitForExit()
-    return (status, process.standardOutput, process.standardError)
-}
-
 struct HTTPAnswer: CustomStringConvertible {
     let status: Int
     /// Lowercased names.

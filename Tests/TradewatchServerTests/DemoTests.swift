@@ -67,10 +67,7 @@ struct DemoTests {
         #expect(try await refused.waitForExit() == 1)
         #expect(refused.standardError.contains("--demo-api-key"), "\(refused.standardError)")
 
-        let create = try ServerProcess(
-            ["keys", "create", "--name", "demo", "--scope", "read,write", "--quiet", "--data-dir", data])
-        #expect(try await create.waitForExit() == 0)
-        let key = create.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = try await ServerProcess.createKey(name: "demo", scopes: "read,write", dataDirectory: data)
         let server = try ServerProcess(
             ["serve", "--port", "0", "--data-dir", data, "--demo", "--auth", "required", "--demo-api-key", key])
         let base = try await server.waitUntilListening()

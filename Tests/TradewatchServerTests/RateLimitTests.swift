@@ -56,15 +56,15 @@ import TradewatchTestSupport
         let data = folder.path("data")
         let fast = try await createKey("fast", data)
         let slow = try await createKey("slow", data)
-        let set = try await runTradewatch(["keys", "limits", "slow", "--query-rate", "0.1", "--query-burst", "2", "--data-dir", data])
+        let set = try await ServerProcess.run(["keys", "limits", "slow", "--query-rate", "0.1", "--query-burst", "2", "--data-dir", data])
         #expect(set.status == 0, "\(set.errors)")
         #expect(set.output.contains("query-rate              0.1"), "\(set.output)")
         #expect(set.output.contains("query-burst             2"))
         #expect(set.output.contains("write-rate              server's"))
-        let bad = try await runTradewatch(["keys", "limits", "slow", "--query-rate", "fast", "--data-dir", data])
+        let bad = try await ServerProcess.run(["keys", "limits", "slow", "--query-rate", "fast", "--data-dir", data])
         #expect(bad.status != 0)
         #expect(bad.errors.contains("--query-rate fast is not a number of at least 0, off or default"), "\(bad.errors)")
-        let unknown = try await runTradewatch(["keys", "limits", "nobody", "--query-rate", "1", "--data-dir", data])
+        let unknown = try await ServerProcess.run(["keys", "limits", "nobody", "--query-rate", "1", "--data-dir", data])
         #expect(unknown.status != 0)
         #expect(unknown.errors.contains("no API key is named or has the id \"nobody\""), "\(unknown.errors)")
 
@@ -84,7 +84,7 @@ import TradewatchTestSupport
         #expect(try await limitCall("GET", base, "/api/v1/metrics/latest").status == 200)
 
         // Changed while the server runs: applied within seconds.
-        let off = try await runTradewatch(["keys", "limits", "slow", "--query-rate", "off", "--data-dir", data])
+        let off = try await ServerProcess.run(["keys", "limits", "slow", "--query-rate", "off", "--data-dir", data])
         #expect(off.status == 0, "\(off.errors)")
         // Three in a row pass only without the limit (its bucket holds two).
         var lifted = false
@@ -207,19 +207,7 @@ func limitCall(
     return LimitAnswer(status: http.statusCode, headers: fields, body: String(decoding: data, as: UTF8.self))
 }
 
-/// Runs `tradewatch ARGUMENTS` to the end.
-func runTradewatch(_ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
-    let process = try ServerProcess(arguments)
-    let status = try await process.waitForExit()
-    return (status, process.standardOutput, process.standardError)
-}
-
 /// Creates a read,write key with the real command line and returns its secret.
 func createKey(_ name: String, _ dataDirectory: String) async throws -> String {
-    let result = try await runTradewatch([
-        "keys", "create", "--name", name, "--scope", "read,write", "--quiet", "--data-dir", dataDirectory,
-    ])
-    let key = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
-    try #require(result.status == 0 && key.hasPrefix("tw_"), "keys create \(name): \(result.errors)")
-    return key
+    try await ServerProcess.createKey(name: name, scopes: "read,write", dataDirectory: dataDirectory)
 }
