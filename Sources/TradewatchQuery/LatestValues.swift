@@ -56,7 +56,7 @@ public final class LatestValues: Sendable {
         let (metrics, trades) = try await store.read { connection in
             var metrics: [MetricKey: Metric] = [:]
             try connection.query("""
-                SELECT name, symbol, epoch_ns(max(ts)), arg_max(value, ts), arg_max(labels, ts)::VARCHAR
+                SELECT name, symbol, epoch_ns(max(ts)), arg_max(value, ts), labels::VARCHAR
                 FROM metrics GROUP BY name, symbol, labels::VARCHAR
                 """).forEachChunk { chunk in
                 let names = try chunk.column(0, as: String.self), symbols = try chunk.column(1, as: String.self)
