@@ -11,7 +11,12 @@ import TradewatchStorage
     static let writers = 4
     static let linesPerRequest = 500
     static let maxRequestsPerWriter = 2_000
+    /// The kill comes this long after writing starts, or later if fewer than
+    /// `acknowledgementsBeforeKill` requests have been answered by then (a loaded machine),
+    /// but never later than `latestKill`.
     static let killAfter = Duration.milliseconds(1_500)
+    static let acknowledgementsBeforeKill = writers * 2
+    static let latestKill = Duration.seconds(30)
 
     /// What one writer sent: every batch it tried, and the ones answered 204.
     struct WriterLog: Sendable {
@@ -32,7 +37,11 @@ import TradewatchStorage
             for writer in 0..<Self.writers {
                 group.addTask { await Self.write(as: writer, to: write, session: session, killed: killed) }
             }
+            let start = ContinuousClock.now
             try await Task.sleep(for: Self.killAfter)
+            while killed.acknowledgements < Self.acknowledgementsBeforeKill, ContinuousClock.now - start < Self.latestKill {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             killed.set()
             server.signal(SIGKILL)
             return try await group.reduce(into: []) { $0.append($1) }
@@ -78,7 +87,7 @@ import TradewatchStorage
     /// Posts batches until the server is killed, or the bounds are reached.
     static func write(as writer: Int, to url: URL, session: CrashWriteSession, killed: KillSwitch) async -> WriterLog {
         var log = WriterLog()
-        let deadline = ContinuousClock.now + killAfter + .seconds(20)
+        let deadline = ContinuousClock.now + latestKill + .seconds(20)
         for request in 0..<maxRequestsPerWriter where ContinuousClock.now < deadline {
             let batch = "w\(writer)-r\(request)"
             log.attempted.append(batch)
@@ -89,6 +98,7 @@ import TradewatchStorage
                     return log
                 }
                 log.acknowledged.append(batch)
+                killed.acknowledge()
             } catch {
                 if !killed.isSet { Issue.record("writer \(writer) failed before the kill: \(error)") }
                 return log

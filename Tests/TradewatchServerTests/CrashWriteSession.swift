@@ -32,8 +32,14 @@ final class CrashWriteSession: Sendable {
 /// Set once the test has killed the server: errors before it are failures, after it expected.
 final class KillSwitch: Sendable {
     private let killed = Atomic(false)
+    private let acknowledged = Atomic(0)
 
     var isSet: Bool { killed.load(ordering: .acquiring) }
 
+    /// Requests answered 204 so far, by every writer.
+    var acknowledgements: Int { acknowledged.load(ordering: .acquiring) }
+
     func set() { killed.store(true, ordering: .releasing) }
+
+    func acknowledge() { acknowledged.add(1, ordering: .releasing) }
 }
