@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 public import Logging
 
 /// Both stores of a data directory: `analytics.duckdb` and `operational.sqlite`.
@@ -56,11 +57,15 @@ public struct Stores: Sendable {
         }
         guard !readOnly else { return }
         // Prove the directory takes new files before opening databases in it.
+        // open(2) rather than FileManager.createFile, which writes atomically through a
+        // `TemporaryDirectory.*` folder in /tmp that it never removes on Linux.
         let probe = directory + "/.tradewatch-write-test-\(getpid())"
-        guard manager.createFile(atPath: probe, contents: Data()) else {
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard descriptor >= 0 else {
             throw StoreError("data directory \(directory) is not writable (cannot create files in it)")
         }
-        try? manager.removeItem(atPath: probe)
+        _ = Glibc.close(descriptor)
+        _ = Glibc.unlink(probe)
     }
 
     private static func reason(_ error: any Error) -> String {
