@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
-import TradewatchServer
+@testable import TradewatchServer
+import TradewatchTestSupport
 
 @Suite struct JSONLogHandlerTests {
     final class Lines: Sendable {
@@ -51,5 +52,58 @@ import TradewatchServer
         logger.info("outside any request")
         let objects = try captured.all.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         #expect(objects.map { $0["correlation_id"] as? String } == ["req-42", "req-42", nil])
+    }
+}
+
+@Suite struct LogOutputTests {
+    @Test func controlCharactersAndUnicodeAreEscapedLikeEveryOtherJSONWriter() throws {
+        let captured = JSONLogHandlerTests.Lines()
+        let logger = Logger(label: "t") { label in
+            JSONLogHandler(label: label, sink: LogSink { line in captured.lines.withLock { $0.append(line) } })
+        }
+        let message = "tab\there \u{01} bell\u{07} back\\slash café 📈"
+        logger.info("\(message)", metadata: ["nested": ["b": "2", "a": ["x", "y"]]])
+        let line = try #require(captured.all.first)
+        #expect(line.contains(#"tab\there \u0001 bell\u0007 back\\slash café 📈"#))
+        #expect(line.contains(#""metadata":{"nested":{"a":["x","y"],"b":"2"}}"#), "keys sorted, arrays kept: \(line)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["message"] as? String == message)
+    }
+
+    @Test func durationsAreWrittenAsMillisecondsWithThreeDecimals() {
+        #expect(RequestLoggingMiddleware.milliseconds(.microseconds(12_345)) == "12.345")
+        #expect(RequestLoggingMiddleware.milliseconds(.nanoseconds(999)) == "0.000")
+        #expect(RequestLoggingMiddleware.milliseconds(.microseconds(7)) == "0.007")
+        #expect(RequestLoggingMiddleware.milliseconds(.seconds(2)) == "2000.000")
+    }
+
+    @Test func generatedRequestIdsAre32HexDigitsAndDiffer() {
+        let ids = (0..<100).map { _ in RequestLoggingMiddleware.correlationID([:]) }
+        #expect(Set(ids).count == 100)
+        #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.allSatisfy(\.isHexDigit) && $0 == $0.lowercased() })
+    }
+
+    /// Buffered lines reach the file in order, an urgent line takes everything before it along
+    /// at once, and the flushing thread writes the rest without being asked.
+    @Test func bufferedLinesArriveInOrderAndUrgentOnesAtOnce() async throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("out.log")
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        #expect(descriptor >= 0)
+        defer { close(descriptor) }
+        let output = BufferedOutput(descriptor: descriptor)
+        for index in 0..<1_000 { output.write(Array("line \(index)\n".utf8), urgent: false) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8).isEmpty, "nothing written before a flush")
+        output.write(Array("warning\n".utf8), urgent: true)
+        let written = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(written == (0..<1_000).map { "line \($0)" } + ["warning"])
+
+        output.startFlushing()
+        output.write(Array("later\n".utf8), urgent: false)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try !String(contentsOfFile: path, encoding: .utf8).hasSuffix("later\n"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasSuffix("warning\nlater\n"))
     }
 }

@@ -39,12 +39,47 @@ enum RouteAccess {
     /// with empty and `.` segments dropped and `..` applied, so `//METRICS/` is judged as
     /// `/metrics` and `/docs/../api/v1/trades` as `/api/v1/trades`.
     static func normalized(_ path: String) -> String {
+        // Nearly every request's path is already in that form: say so without building strings
+        // (this runs up to three times per request, for auth and rate limits).
+        isNormalized(path) ? path : fullyNormalized(path)
+    }
+
+    /// ``normalized(_:)`` the long way, for any path.
+    static func fullyNormalized(_ path: String) -> String {
         let decoded = (path.removingPercentEncoding ?? path).lowercased()
         var segments: [Substring] = []
         for segment in decoded.split(separator: "/", omittingEmptySubsequences: true) where segment != "." {
             if segment == ".." { _ = segments.popLast() } else { segments.append(segment) }
         }
         return "/" + segments.joined(separator: "/")
+    }
+
+    /// Whether `path` is its own normal form: `/` followed by segments of ASCII that hold no
+    /// capital letter and no `%`, none empty, `.` or `..` (so no `//` and no trailing `/`).
+    static func isNormalized(_ path: String) -> Bool {
+        var bytes = path.utf8.makeIterator()
+        guard bytes.next() == UInt8(ascii: "/") else { return false }
+        var segmentLength = 0
+        var dots = 0
+        var any = false
+        while true {
+            let byte = bytes.next()
+            if byte == nil || byte == UInt8(ascii: "/") {
+                // The root alone is normal; otherwise every segment must be a real name.
+                if byte == nil, !any { return true }
+                if segmentLength == 0 || dots == segmentLength && segmentLength <= 2 { return false }
+                guard byte != nil else { return true }
+                segmentLength = 0
+                dots = 0
+                continue
+            }
+            any = true
+            guard let byte, byte < 0x80, byte != UInt8(ascii: "%"),
+                !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            else { return false }
+            segmentLength += 1
+            if byte == UInt8(ascii: ".") { dots += 1 }
+        }
     }
 
     /// Routes whose clients expect InfluxDB's error body, `{"code":"…","message":"…"}`.

@@ -1,12 +1,13 @@
 public import Logging
 import Foundation
-import Synchronization
 import TradewatchCore
 
 /// A swift-log handler writing one JSON object per line:
 /// `{"ts":"2026-01-01T00:00:00.123456Z","level":"info","logger":"tradewatch","message":"…","correlation_id":"abc","metadata":{…}}`.
 ///
 /// `correlation_id` is lifted out of the metadata to the top level (absent when there is none).
+/// Lines are built as bytes (one per request at info, so this is on every request's path) and
+/// handed to the sink; lines at warning and above ask the sink to write at once.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
@@ -32,71 +33,85 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         let (merged, correlationID) = event.fields(handlerMetadata: metadata, provider: metadataProvider)
-
-        var line = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"logger\":"
-        LabelsWriter.appendQuoted(label, to: &line)
-        line += ",\"message\":"
-        LabelsWriter.appendQuoted(event.message.description, to: &line)
+        var line: [UInt8] = []
+        line.reserveCapacity(384)
+        line.append(contentsOf: #"{"ts":""#.utf8)
+        Self.appendTimestamp(to: &line)
+        line.append(contentsOf: #"","level":""#.utf8)
+        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(contentsOf: #"","logger":"#.utf8)
+        Self.appendQuoted(label, to: &line)
+        line.append(contentsOf: #","message":"#.utf8)
+        Self.appendQuoted(event.message.description, to: &line)
         if let correlationID {
-            line += ",\"correlation_id\":"
-            LabelsWriter.appendQuoted(correlationID.description, to: &line)
+            line.append(contentsOf: #","correlation_id":"#.utf8)
+            Self.appendQuoted(correlationID.description, to: &line)
         }
         if !merged.isEmpty {
-            line += ",\"metadata\":"
+            line.append(contentsOf: #","metadata":"#.utf8)
             Self.append(.dictionary(merged), to: &line)
         }
-        line += "}\n"
-        sink.write(line)
+        line.append(contentsOf: "}\n".utf8)
+        sink.write(line, urgent: event.level >= .warning)
     }
 
-    /// RFC 3339 in UTC with microseconds.
+    /// RFC 3339 in UTC with microseconds, as text (tests and other writers).
     static func timestamp() -> String {
+        var bytes: [UInt8] = []
+        appendTimestamp(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the time now in RFC 3339, UTC, with microseconds: `2026-01-01T00:00:00.123456Z`.
+    static func appendTimestamp(to line: inout [UInt8]) {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
-        let nanoseconds = Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-        let text = RFC3339.format(nanoseconds: nanoseconds)  // …SS.nnnnnnnnnZ
-        return String(text.dropLast(4)) + "Z"
+        RFC3339.append(nanoseconds: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec), to: &line)
+        line.removeLast(4)  // …SS.nnnnnnnnnZ → …SS.nnnnnn
+        line.append(UInt8(ascii: "Z"))
     }
 
-    private static func append(_ value: Logger.Metadata.Value, to line: inout String) {
+    /// Appends `text` as a JSON string literal; the same escapes as ``LabelsWriter/appendQuoted(_:to:)``.
+    static func appendQuoted(_ text: String, to line: inout [UInt8]) {
+        line.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): line.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): line.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): line.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): line.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): line.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                line.append(contentsOf: #"\u00"#.utf8)
+                line.append(hex[Int(byte >> 4)])
+                line.append(hex[Int(byte & 0xF)])
+            default: line.append(byte)
+            }
+        }
+        line.append(UInt8(ascii: "\""))
+    }
+
+    private static func append(_ value: Logger.Metadata.Value, to line: inout [UInt8]) {
         switch value {
-        case .string(let text): LabelsWriter.appendQuoted(text, to: &line)
-        case .stringConvertible(let value): LabelsWriter.appendQuoted(value.description, to: &line)
+        case .string(let text): appendQuoted(text, to: &line)
+        case .stringConvertible(let value): appendQuoted(value.description, to: &line)
         case .array(let values):
-            line += "["
+            line.append(UInt8(ascii: "["))
             for (index, element) in values.enumerated() {
-                if index > 0 { line += "," }
+                if index > 0 { line.append(UInt8(ascii: ",")) }
                 append(element, to: &line)
             }
-            line += "]"
+            line.append(UInt8(ascii: "]"))
         case .dictionary(let entries):
-            line += "{"
-            for (index, key) in entries.keys.sorted().enumerated() {
-                if index > 0 { line += "," }
-                LabelsWriter.appendQuoted(key, to: &line)
-                line += ":"
-                append(entries[key]!, to: &line)
+            line.append(UInt8(ascii: "{"))
+            for (index, entry) in entries.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { line.append(UInt8(ascii: ",")) }
+                appendQuoted(entry.key, to: &line)
+                line.append(UInt8(ascii: ":"))
+                append(entry.value, to: &line)
             }
-            line += "}"
+            line.append(UInt8(ascii: "}"))
         }
     }
-}
-
-/// Where log lines go: standard output, or a closure (tests).
-public final class LogSink: Sendable {
-    private let write: @Sendable (String) -> Void
-
-    public init(_ write: @escaping @Sendable (String) -> Void) {
-        self.write = write
-    }
-
-    func write(_ line: String) { write(line) }
-
-    /// Standard output, one whole line per write so that concurrent lines never interleave.
-    public static let standardOutput: LogSink = {
-        let lock = Mutex(())
-        return LogSink { line in
-            lock.withLock { _ in FileHandle.standardOutput.write(Data(line.utf8)) }
-        }
-    }()
 }

@@ -48,14 +48,12 @@ struct RequestLoggingMiddleware: RouterMiddleware {
         let path = request.uri.path.hasPrefix("/api/v1/queries/") ? "/api/v1/queries/{id}" : request.uri.path
         let route = knownRoutes.contains(path) ? path : "unmatched"
         metrics.recordRequest(method: request.method.rawValue, route: route, status: status, duration: duration)
-        let elapsed = duration.components
-        let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),
             "path": .string(request.uri.path),
             "status": .stringConvertible(status),
             "bytes": .stringConvertible(bytes),
-            "duration_ms": .string(String(format: "%.3f", milliseconds)),
+            "duration_ms": .string(Self.milliseconds(duration)),
             "client": .string(context.clientAddress ?? "-"),
         ]
         if let error { metadata["error"] = .string("\(error)") }
@@ -66,6 +64,14 @@ struct RequestLoggingMiddleware: RouterMiddleware {
         } else {
             context.logger.info("request", metadata: metadata)
         }
+    }
+
+    /// `duration` in milliseconds with three decimals (`12.345`), without Foundation's formatter.
+    static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let microseconds = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        let fraction = String(microseconds % 1000)
+        return "\(microseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     /// The caller's id when it is a sane token, else a traceparent's trace id, else a new id.
@@ -79,10 +85,14 @@ struct RequestLoggingMiddleware: RouterMiddleware {
                 return String(parts[1]).lowercased()
             }
         }
-        return (0..<2).map { _ in
-            let hex = String(UInt64.random(in: .min ... .max), radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var id: [UInt8] = []
+        id.reserveCapacity(32)
+        for _ in 0..<2 {
+            let random = UInt64.random(in: .min ... .max)
+            for shift in stride(from: 60, through: 0, by: -4) { id.append(digits[Int(random >> UInt64(shift) & 0xF)]) }
+        }
+        return String(decoding: id, as: UTF8.self)
     }
 
     /// 1 to 128 characters of letters, digits and `-_.:` — nothing that could forge a log line.

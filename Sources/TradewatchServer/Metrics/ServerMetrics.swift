@@ -8,6 +8,8 @@ public import Prometheus
 public struct ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let factory: any MetricsFactory
+    /// Request and query counters and timers, made once per series.
+    let handles: MetricHandles
     let startedAt = ContinuousClock.now
 
     public init() {
@@ -16,39 +18,31 @@ public struct ServerMetrics: Sendable {
         factory.nameAndLabelSanitizer = { name, labels in (name.replacingOccurrences(of: ".", with: "_"), labels) }
         self.registry = registry
         self.factory = factory
+        handles = MetricHandles(factory: factory)
     }
 
     /// Counts a request and its duration, by route and status.
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
-        Counter(
-            label: "http.server.requests.total",
-            dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory
-        ).increment()
-        Timer(
-            label: "http.server.request.duration.seconds", dimensions: [("method", method), ("route", route)],
-            factory: factory
-        ).record(duration: duration)
+        handles.counter("http.server.requests.total", [("method", method), ("route", route), ("status", String(status))])
+            .increment()
+        handles.timer("http.server.request.duration.seconds", [("method", method), ("route", route)])
+            .record(duration: duration)
     }
 
     /// Counts a finished query (any query endpoint), its duration and the rows it returned.
     func recordQuery(endpoint: String, duration: Duration, rows: Int) {
-        Timer(label: "tradewatch.query.duration.seconds", dimensions: [("endpoint", endpoint)], factory: factory)
-            .record(duration: duration)
-        Counter(label: "tradewatch.query.rows.total", dimensions: [("endpoint", endpoint)], factory: factory)
-            .increment(by: rows)
+        handles.timer("tradewatch.query.duration.seconds", [("endpoint", endpoint)]).record(duration: duration)
+        handles.counter("tradewatch.query.rows.total", [("endpoint", endpoint)]).increment(by: rows)
     }
 
     /// Counts a refused or failed query by the kind of error.
     func recordQueryError(endpoint: String, kind: String) {
-        Counter(
-            label: "tradewatch.query.errors.total", dimensions: [("endpoint", endpoint), ("kind", kind)], factory: factory
-        ).increment()
+        handles.counter("tradewatch.query.errors.total", [("endpoint", endpoint), ("kind", kind)]).increment()
     }
 
     /// Counts a lookup of the query cache.
     func recordCacheLookup(hit: Bool) {
-        Counter(label: "tradewatch.query.cache.lookups.total", dimensions: [("result", hit ? "hit" : "miss")], factory: factory)
-            .increment()
+        handles.counter("tradewatch.query.cache.lookups.total", [("result", hit ? "hit" : "miss")]).increment()
     }
 
     /// Sets the query gauges read at scrape time.
