@@ -95,6 +95,7 @@ let package = Package(
                 "TradewatchCore",
                 "TradewatchStorage",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: sharedSwiftSettings
         ),
@@ -264,7 +265,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TradewatchQueryTests",
-            dependencies: ["TradewatchQuery", "TradewatchStorage", "TradewatchCore", "DuckDB", "TradewatchTestSupport"],
+            dependencies: [
+                "TradewatchQuery", "TradewatchStorage", "TradewatchCore", "DuckDB", "TradewatchTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(

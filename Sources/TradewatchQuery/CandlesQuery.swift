@@ -10,6 +10,10 @@ import TradewatchCore
 /// for the same symbol and interval text (`source` `stored`, those three NULL). Stored candles
 /// have no venue, so a `venue` filter leaves them out. Whole-minute intervals read the
 /// one-minute rollup (``TradesRollup``); shorter or ragged ones read the trades.
+///
+/// The server answers most whole-minute requests (no venue, range inside the memory window, no
+/// stored candles for the symbol and interval) from ``MinuteBars`` instead, with the same bytes;
+/// this statement is the reference and the fallback.
 public struct CandlesQuery: PlannedQuery {
     public static let maxBuckets: Int64 = 100_000
     public static let defaultBuckets: Int64 = 500

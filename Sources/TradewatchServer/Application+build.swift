@@ -34,7 +34,12 @@ public func buildApplication(
     // Finishes or undoes what a crash left of an archive run and points the `<table>_all` views
     // at this data directory's archive, before any query runs.
     let cache = QueryCache()
-    let archiver = Archiver(stores: stores, logger: logger, onRowsChanged: { cache.removeAll() })
+    // One-minute bars of recent trades, for candles from memory; read again after the archiver deletes rows.
+    let minuteBars = MinuteBars(configuration: .init(hours: configuration.candleMemoryHours))
+    let archiver = Archiver(stores: stores, logger: logger, onRowsChanged: {
+        cache.removeAll()
+        minuteBars.markStale()
+    })
     _ = try await archiver.reconcile()
     let metrics = ServerMetrics()
     // Per-key limits are read now, then every few seconds by KeyRateLimitsService.
@@ -47,6 +52,16 @@ public func buildApplication(
     try await latest.load(from: stores.analytics)
     logger.info(
         "Latest values loaded", metadata: ["event": "latest.loaded", "elapsed": .stringConvertible(ContinuousClock.now - started)])
+    if minuteBars.isEnabled {
+        let barsStarted = ContinuousClock.now
+        try await minuteBars.load(from: stores.analytics)
+        logger.info("Minute bars loaded", metadata: [
+            "event": "minute_bars.loaded", "elapsed": .stringConvertible(ContinuousClock.now - barsStarted),
+            "bars": .stringConvertible(minuteBars.statistics.bars), "symbols": .stringConvertible(minuteBars.statistics.symbols),
+        ])
+    }
+    // Trades reach the bars through a queue of their own, off the committer thread.
+    let barsFeed = MinuteBarsFeed(bars: minuteBars, logger: logger)
     let hub = LiveHub(configuration: configuration.live, logger: logger)
     // Commits reach the hub through a queue: the writer never waits on live clients.
     let feed = LiveFeed(hub: hub, logger: logger)
@@ -55,13 +70,14 @@ public func buildApplication(
         configuration: configuration.ingest, logger: logger, metricsFactory: metrics.factory,
         onCommit: { sequence, batches in
             latest.record(batches)
+            barsFeed.submit(sequence: sequence, batches: batches)
             cache.recordCommit(sequence: sequence, batches: batches)
             feed.submit(sequence: sequence, batches: batches)
             onCommit(sequence, batches)
         })
     let queries = QueryController(
         store: stores.analytics, writer: writer, registry: RunningQueries(), cache: cache, latest: latest,
-        limits: configuration.queryLimits, metrics: metrics)
+        limits: configuration.queryLimits, metrics: metrics, minuteBars: minuteBars)
     // Frames up to 1 MiB (16 times the largest message by default): a message above the live
     // limit gets an error reply, one above this closes the socket (1009).
     let stream = StreamController(
@@ -96,7 +112,7 @@ public func buildApplication(
     app.addServices(
         StoreMaintenanceService(stores: stores, checkpointInterval: configuration.checkpointInterval, logger: logger),
         RollupService(store: stores.analytics, logger: logger),
-        writer, hub, feed)
+        writer, hub, feed, barsFeed)
     app.addServices(KeyRateLimitsService(limiter: rateLimiter, store: stores.operational, logger: logger))
     if let selfLogs {
         app.addServices(SelfLogService(buffer: selfLogs, writer: writer))

@@ -41,6 +41,9 @@ public struct ServerConfiguration: Sendable {
     /// How often the archiver applies the retention policies (`--archive-interval`); `nil` runs
     /// it only when asked (`POST /api/v1/admin/archive`).
     public var archiveInterval: Duration? = .seconds(3_600)
+    /// Hours of one-minute trade bars kept in memory for candles (`--candle-memory-hours`); 0 turns
+    /// it off (every candles request runs SQL).
+    public var candleMemoryHours = 48
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",

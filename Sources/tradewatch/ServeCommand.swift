@@ -70,6 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Minutes between archiver runs applying the retention policies, 0 to run it only on POST /api/v1/admin/archive (env: TRADEWATCH_ARCHIVE_INTERVAL; default: 60).")
     var archiveInterval: Int?
 
+    @Option(help: "Hours of one-minute trade bars per symbol kept in memory to answer candles without DuckDB, 0 to turn it off (env: TRADEWATCH_CANDLE_MEMORY_HOURS; default: 48).")
+    var candleMemoryHours: Int?
+
     @Flag(help: "Run the market and strategy simulator inside the server, writing through its own HTTP API (env: TRADEWATCH_DEMO=1). Without it nothing simulated is ever written.")
     var demo = false
 
@@ -147,6 +150,8 @@ struct ServeCommand: AsyncParsableCommand {
         try limits.apply(to: &configuration, env: env)
         let archiveMinutes = try env.integer(archiveInterval, "TRADEWATCH_ARCHIVE_INTERVAL", default: 60, range: 0...10_080)
         configuration.archiveInterval = archiveMinutes == 0 ? nil : .seconds(archiveMinutes * 60)
+        configuration.candleMemoryHours = try env.integer(
+            candleMemoryHours, "TRADEWATCH_CANDLE_MEMORY_HOURS", default: 48, range: 0...8_760)
         if demo || env.environment["TRADEWATCH_DEMO"] == "1" {
             configuration.demo = try demoConfiguration(env)
             configuration.demoAPIKey = demoApiKey ?? env.environment["TRADEWATCH_DEMO_API_KEY"]
@@ -253,5 +258,6 @@ struct FatalError: Error, CustomStringConvertible {
 
 /// Writes a line to standard output at once (unbuffered, so scripts and tests see it).
 func say(_ line: String) {
+    LogSink.standardOutput.flush()  // log lines written before this one come first
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Metrics
 import TradewatchCore
 import TradewatchIngest
 import TradewatchQuery
@@ -22,6 +23,8 @@ struct QueryController {
     let latest: LatestValues
     let limits: QueryLimits
     let metrics: ServerMetrics
+    /// One-minute bars of recent trades, for candles answered from memory; `nil` when off.
+    var minuteBars: MinuteBars? = nil
     /// Latest-value answers, kept while the values they were built from are unchanged.
     let latestAnswers = LatestAnswers()
 
@@ -53,7 +56,7 @@ struct QueryController {
             }
         }
         addPlanned(AggregateQuery.self, at: "api/v1/metrics/aggregate", to: router)
-        addPlanned(CandlesQuery.self, at: "api/v1/candles", to: router)
+        addCandles(to: router)
         addPlanned(ExecutionQualityQuery.self, at: "api/v1/executions/quality", to: router)
         router.post("api/v1/query") { request, context in
             try await sql(request, context)
@@ -83,7 +86,7 @@ struct QueryController {
 
     /// Reads `min_commit` and `format`, waits for the commit, runs `body`, and turns a
     /// ``QueryError`` into a problem document.
-    private func answer(
+    func answer(
         _ request: Request, _ context: Context,
         _ body: (inout QueryParameters, ResultFormat) async throws -> Response
     ) async throws -> Response {
@@ -116,7 +119,7 @@ struct QueryController {
     }
 
     /// The cache key of a request: its path, its parameters in a canonical order, the format.
-    private static func cacheKey(_ request: Request, format: ResultFormat) -> String {
+    static func cacheKey(_ request: Request, format: ResultFormat) -> String {
         let pairs = request.uri.queryParameters.map { "\($0.key)=\($0.value)" }.sorted()
         return "\(request.uri.path)?\(pairs.joined(separator: "&"))|\(format.rawValue)"
     }
@@ -155,6 +158,15 @@ struct QueryController {
         metrics.setQueryGauges(
             running: registry.count, cacheEntries: statistics.entries, cacheBytes: statistics.bytes,
             latestSeries: held.metrics + held.trades)
+        if let minuteBars, minuteBars.isEnabled {
+            let bars = minuteBars.statistics
+            Gauge(label: "tradewatch.candles.memory.bars", factory: metrics.factory).record(bars.bars)
+            Gauge(label: "tradewatch.candles.memory.symbols", factory: metrics.factory).record(bars.symbols)
+            Gauge(label: "tradewatch.candles.answers", dimensions: [("source", "memory")], factory: metrics.factory)
+                .record(bars.memoryAnswers)
+            Gauge(label: "tradewatch.candles.answers", dimensions: [("source", "sql")], factory: metrics.factory)
+                .record(bars.sqlAnswers)
+        }
     }
 
     // MARK: - Latest values
@@ -320,6 +332,13 @@ struct QueryController {
         try parameters.rejectUnknown(besides: ["format", "min_commit"])
         let key = Self.cacheKey(request, format: format)
         if explicitEnd, let hit = cached(key) { return hit }
+        return try await run(query, key: explicitEnd ? key : nil, format: format, request: request, context: context)
+    }
+
+    /// Runs `query`'s plans and streams the answer; keeps it in the cache under `key` when given.
+    func run<Query: PlannedQuery>(
+        _ query: Query, key: String?, format: ResultFormat, request: Request, context: Context
+    ) async throws -> Response {
         let sequence = cache.currentSequence
         let plans = format == .json ? query.plans : Array(query.plans.prefix(1))
         let session = await session(sql: plans.map(\.plan.sql).joined(separator: ";\n"), request, context)
@@ -331,9 +350,9 @@ struct QueryController {
             ? windows.map(\.lowerBound).min()!..<windows.map(\.upperBound).max()! : nil
         let combined = QueryPlan(sql: "", tables: tables, window: window)
         let cache = self.cache
-        let keep: (@Sendable ([UInt8]) -> Void)? = explicitEnd
-            ? { @Sendable body in cache.store(.init(body: body, contentType: format.contentType), for: key, plan: combined, sequence: sequence) }
-            : nil
+        let keep: (@Sendable ([UInt8]) -> Void)? = key.map { key in
+            { @Sendable body in cache.store(.init(body: body, contentType: format.contentType), for: key, plan: combined, sequence: sequence) }
+        }
         var headers = HTTPFields()
         headers[.contentType] = format.contentType
         headers[Self.cacheHeader] = "miss"
