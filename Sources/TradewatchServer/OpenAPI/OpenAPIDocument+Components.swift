@@ -51,6 +51,10 @@ extension OpenAPIDocument {
             "description": "`hit` when the result came from the query cache, `miss` when it was computed.",
             "schema": ["type": "string", "enum": ["hit", "miss"]],
         ],
+        "X-Tradewatch-Source": [
+            "description": "`memory` when the answer was built from data held in memory instead of a DuckDB query.",
+            "schema": ["type": "string", "enum": ["memory"]],
+        ],
         "X-Tradewatch-Next-Cursor": [
             "description": "The cursor of the next page (as `next` in JSON), when there is one.",
             "schema": ["type": "string"],

@@ -115,7 +115,7 @@ extension OpenAPIDocument {
             description: """
                 Candles of one symbol at the given interval (default range: the last 500 intervals), computed \
                 from trades (`source` `trades`) or, where there are none, taken from stored candles (`source` \
-                `stored`, without `vwap`, `trade_count` and `avg_price`).
+                `stored`, without `vwap`, `trade_count` and `avg_price`). Whole-minute intervals without                 `venue`, over ranges inside the last `--candle-memory-hours` (48) hours, are answered from                 one-minute bars the server keeps in memory (header `X-Tradewatch-Source: memory`): the same                 bytes as the SQL would give.
                 """,
             parameters: [
                 queryParameter("symbol", "The symbol.", required: true, example: "AAPL"),
@@ -141,7 +141,7 @@ extension OpenAPIDocument {
                     "ts": "2026-01-01T00:00:00Z", "symbol": "AAPL", "open": 187.1, "high": 187.4, "low": 187.0,
                     "close": 187.25, "volume": 12500, "vwap": 187.22, "trade_count": 48, "avg_price": 187.21,
                     "source": "trades",
-                ]))
+                ], fromMemory: true))
     }
 
     /// `(name, JSON type, description)` entries as a `properties` object.
@@ -151,10 +151,11 @@ extension OpenAPIDocument {
 
     /// A 200 response of rows in JSON, NDJSON or CSV, plus the errors every query may give.
     static func queryResponses(
-        _ description: String, row: OpenAPIValue, example: OpenAPIValue, paged: Bool = false
+        _ description: String, row: OpenAPIValue, example: OpenAPIValue, paged: Bool = false, fromMemory: Bool = false
     ) -> OpenAPIValue {
         var members: [(key: String, value: OpenAPIValue)] = [("rows", array(row))]
         var headers: [(key: String, value: OpenAPIValue)] = [("X-Tradewatch-Cache", ref("headers/X-Tradewatch-Cache"))]
+        if fromMemory { headers.append(("X-Tradewatch-Source", ref("headers/X-Tradewatch-Source"))) }
         var jsonExample: OpenAPIValue = ["rows": [example]]
         if paged {
             members.append(("next", typed(["string", "null"], "Cursor of the next page; `null` on the last page.")))
