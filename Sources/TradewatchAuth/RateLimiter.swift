@@ -57,15 +57,35 @@ public final class RateLimiter: Sendable {
     /// Admits a query unless the client has too many running or its query bucket is empty. An
     /// admitted query counts as running until ``finishQuery(_:)``.
     public func admitQuery(_ identity: RateLimitIdentity, now: ContinuousClock.Instant = .now) -> RateLimitDecision {
+        admitQueryTakingPlace(identity, now: now).decision
+    }
+
+    /// ``admitQuery(_:now:)``, also saying whether the query took a place among the client's
+    /// running queries: only when its limits bound them. Without a place there is nothing for
+    /// ``finishQuery(_:)`` to give back, so the caller need not track the answer's end.
+    public func admitQueryTakingPlace(
+        _ identity: RateLimitIdentity, now: ContinuousClock.Instant = .now
+    ) -> (decision: RateLimitDecision, tookPlace: Bool) {
         update(identity, now: now) { entry, policy in
             if let most = policy.maxConcurrentQueries, entry.queriesRunning >= most {
-                return .refused(.init(
+                let refusal = RateLimitDecision.refused(.init(
                     budget: .concurrentQueries, status: .init(limit: most, remaining: 0, resetSeconds: 1),
                     retryAfterSeconds: 1, terms: "\(most) at once"))
+                return (refusal, false)
             }
             let decision = Self.take(1, from: &entry.queries, rate: policy.queries, budget: .queries, now: now)
-            if decision.isAllowed, policy.maxConcurrentQueries != nil { entry.queriesRunning += 1 }
-            return decision
+            let takesPlace = decision.isAllowed && policy.maxConcurrentQueries != nil
+            if takesPlace { entry.queriesRunning += 1 }
+            return (decision, takesPlace)
+        }
+    }
+
+    /// Admits a request answered from memory at once (latest values): it draws on the query
+    /// bucket like any query, but takes no place among the client's running queries and is not
+    /// refused for them.
+    public func admitMemoryQuery(_ identity: RateLimitIdentity, now: ContinuousClock.Instant = .now) -> RateLimitDecision {
+        update(identity, now: now) { entry, policy in
+            Self.take(1, from: &entry.queries, rate: policy.queries, budget: .queries, now: now)
         }
     }
 
@@ -94,10 +114,10 @@ public final class RateLimiter: Sendable {
         }
     }
 
-    private func update(
+    private func update<Result>(
         _ identity: RateLimitIdentity, now: ContinuousClock.Instant,
-        _ body: (inout RateLimitEntry, RateLimitPolicy) -> RateLimitDecision
-    ) -> RateLimitDecision {
+        _ body: (inout RateLimitEntry, RateLimitPolicy) -> Result
+    ) -> Result {
         state.withLock { state in
             let policy = state.policy(for: identity)
             state.sweepIfDue(now: now, interval: configuration.sweepInterval)

@@ -45,6 +45,27 @@ import TradewatchStorage
         #expect(!limiter.admitQuery(alice, now: start).isAllowed)
     }
 
+    /// A place is taken (and must be given back) only when the client's limits bound running
+    /// queries; answers from memory draw on the query bucket but never on places.
+    @Test func placesAreTakenOnlyUnderAConcurrencyLimitAndNeverByMemoryAnswers() {
+        let unbounded = RateLimiter(policy: RateLimitPolicy(queries: nil, maxConcurrentQueries: nil), now: start)
+        #expect(unbounded.admitQueryTakingPlace(alice, now: start) == (.allowed(nil), false))
+
+        let bounded = RateLimiter(
+            policy: RateLimitPolicy(queries: RateLimitRate(perSecond: 1, burst: 3), maxConcurrentQueries: 1), now: start)
+        let first = bounded.admitQueryTakingPlace(alice, now: start)
+        #expect(first.decision.isAllowed && first.tookPlace)
+        #expect(bounded.admitQueryTakingPlace(alice, now: start).tookPlace == false, "refused: no place")
+        // The one place is taken, yet a memory answer is admitted, and it spends a token.
+        #expect(bounded.admitMemoryQuery(alice, now: start).isAllowed)
+        #expect(bounded.admitMemoryQuery(alice, now: start).isAllowed)
+        guard case .refused(let refusal) = bounded.admitMemoryQuery(alice, now: start) else {
+            Issue.record("a memory answer past the query bucket passed")
+            return
+        }
+        #expect(refusal.budget == .queries)
+    }
+
     @Test func aRefusedConcurrentQueryTakesNoToken() {
         let limiter = RateLimiter(
             policy: RateLimitPolicy(queries: RateLimitRate(perSecond: 1, burst: 2), maxConcurrentQueries: 1), now: start)

@@ -16,7 +16,13 @@ struct RateLimitMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let identity = context.rateLimitIdentity
-        let decision = route == .query ? limiter.admitQuery(identity) : limiter.admitWrite(identity)
+        let decision: RateLimitDecision
+        var tookPlace = false
+        switch route {
+        case .query: (decision, tookPlace) = limiter.admitQueryTakingPlace(identity)
+        case .memoryQuery: decision = limiter.admitMemoryQuery(identity)
+        case .write: decision = limiter.admitWrite(identity)
+        }
         let status: RateLimitStatus?
         switch decision {
         case .allowed(let allowed):
@@ -27,7 +33,9 @@ struct RateLimitMiddleware: RouterMiddleware {
                 refusal, identity: context.rateLimitIdentityDescription, request: request,
                 correlationID: context.correlationID)
         }
-        guard route == .query else {
+        // Only a query holding a place among its client's running ones needs to know when its
+        // answer has been sent: wrapping the body costs every other answer a streamed write.
+        guard tookPlace else {
             var response = try await next(request, context)
             if let status { RateLimitHeaders.set(status, on: &response.headers) }
             return response
