@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 public import Logging
 
 /// Both stores of a data directory: `analytics.duckdb` and `operational.sqlite`.
@@ -57,15 +56,11 @@ public struct Stores: Sendable {
         }
         guard !readOnly else { return }
         // Prove the directory takes new files before opening databases in it.
-        // open(2) rather than FileManager.createFile, which writes atomically through a
-        // `TemporaryDirectory.*` folder in /tmp that it never removes on Linux.
         let probe = directory + "/.tradewatch-write-test-\(getpid())"
-        let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard descriptor >= 0 else {
+        guard manager.createFile(atPath: probe, contents: Data()) else {
             throw StoreError("data directory \(directory) is not writable (cannot create files in it)")
         }
-        _ = Glibc.close(descriptor)
-        _ = Glibc.unlink(probe)
+        try? manager.removeItem(atPath: probe)
     }
 
     private static func reason(_ error: any Error) -> String {
