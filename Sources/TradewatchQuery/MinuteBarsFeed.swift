@@ -34,10 +34,11 @@ public final class MinuteBarsFeed: Service, Sendable {
     public var overflows: Int { state.withLock { $0.overflows } }
 
     /// Queues the commit's trades and candles (the only tables the bars read); returns at once.
+    /// A commit without either is queued too, empty: the bars must still learn its sequence, or
+    /// requests would wait for a commit that never reaches them.
     public func submit(sequence: Int64, batches: [ColumnarBatch]) {
         guard bars.isEnabled else { return }
         let kept = batches.filter { ($0.table == .trades || $0.table == .candles) && $0.rowCount > 0 }
-        guard !kept.isEmpty else { return }
         let rows = kept.reduce(0) { $0 + $1.rowCount }
         let (waiter, overflowed) = state.withLock { state -> (CheckedContinuation<Void, Never>?, Bool) in
             guard !state.stopped else { return (nil, false) }

@@ -32,6 +32,16 @@ import TradewatchTestSupport
             let folded = try await Self.waitForCovered(bars, range: range, through: 5)
             #expect(folded.map(\.tradeCount) == [5], "each commit folded once")
             #expect(folded.map(\.close) == [5] && folded.map(\.open) == [1], "in commit order")
+            // A commit of other tables only still moves the bars to its sequence: requests that
+            // saw it acknowledged must not wait for it in vain.
+            var metric = RowValues(table: .metrics)
+            metric.timestamp = minute
+            if case .text(let slot) = metric.slots[AnalyticsTable.metrics.columnIndex("name")!] { metric.texts[slot] = "cpu" }
+            if case .double(let slot) = metric.slots[AnalyticsTable.metrics.columnIndex("value")!] { metric.doubles[slot] = 1 }
+            var metrics = ColumnarBatch(table: .metrics)
+            metrics.append(metric)
+            feed.submit(sequence: 6, batches: [metrics])
+            #expect(try await Self.waitForCovered(bars, range: range, through: 6).map(\.tradeCount) == [5])
             // A commit already folded, handed over again (a reload raced the queue), changes nothing.
             bars.record(sequence: 3, batches: [trades([(minute + 3, "BTC", "X", 3, 1)])])
             #expect(try await Self.waitForCovered(bars, range: range, through: 5).map(\.tradeCount) == [5])
@@ -44,18 +54,18 @@ import TradewatchTestSupport
             let stalled = MinuteBarsFeed(bars: bars, maxQueuedRows: 10, logger: Logger(label: "test"))
             let first = trades((0..<6).map { (minute + Int64($0), "BTC", "X", 1.0, 1.0) })
             let second = trades((0..<5).map { (minute + Int64($0), "BTC", "X", 1.0, 1.0) })
-            try await store.commit([first], sequence: 6)
-            try await store.commit([second], sequence: 7)
-            stalled.submit(sequence: 6, batches: [first])
+            try await store.commit([first], sequence: 7)
+            try await store.commit([second], sequence: 8)
+            stalled.submit(sequence: 7, batches: [first])
             #expect(stalled.overflows == 0)
-            stalled.submit(sequence: 7, batches: [second])
+            stalled.submit(sequence: 8, batches: [second])
             #expect(stalled.overflows == 1)
-            guard case .notCovered("stale") = bars.lookup(symbol: "BTC", range: range, interval: "1m", appliedThrough: 7) else {
+            guard case .notCovered("stale") = bars.lookup(symbol: "BTC", range: range, interval: "1m", appliedThrough: 8) else {
                 Issue.record("bars that missed commits must not answer")
                 return
             }
             try await bars.reloadIfStale(from: store)
-            #expect(try await Self.waitForCovered(bars, range: range, through: 7).map(\.tradeCount) == [16])
+            #expect(try await Self.waitForCovered(bars, range: range, through: 8).map(\.tradeCount) == [16])
         }
     }
 
