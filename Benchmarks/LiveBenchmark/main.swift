@@ -158,9 +158,8 @@ func parseTimestamp(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int64?
 }
 
 /// Counts a `rows` frame's rows per distinct `ts` without parsing the JSON.
-func tallyRows(_ text: String, received: Int64, into tally: inout ClientTally) {
-    var text = text
-    text.withUTF8 { bytes in
+func tallyRows(_ bytes: UnsafeBufferPointer<UInt8>, received: Int64, into tally: inout ClientTally) {
+    do {
         let key = Array(#""ts":""#.utf8)
         var lastTimestamp: Int64 = -1
         var count = 0
@@ -200,22 +199,43 @@ func subscriber(_ number: Int, url: String, run: Run) async {
                     while run.phase.load(ordering: .relaxed) < 2 { try await Task.sleep(for: .milliseconds(200)) }
                     try await outbound.close(.normalClosure, reason: nil)
                 }
-                for try await message in inbound.messages(maxSize: 1 << 26) {
+                // WebSocket frames, not messages: a message would be validated and copied into
+                // a String, and the tally only needs a few bytes of each row.
+                var fragments: WebSocketDataFrame?
+                for try await next in inbound {
                     let received = wallNanoseconds()
-                    guard case .text(let text) = message else { continue }
-                    if text.hasPrefix(#"{"op":"subscribed""#) {
+                    var frame = next
+                    if var first = fragments {
+                        var data = next.data
+                        first.data.writeBuffer(&data)
+                        first.fin = next.fin
+                        frame = first
+                        fragments = nil
+                    }
+                    guard frame.fin else {
+                        fragments = frame
+                        continue
+                    }
+                    guard frame.opcode == .text else { continue }
+                    let message = frame.data
+                    let bytes = message.readableBytesView
+                    func starts(_ prefix: String) -> Bool { bytes.starts(with: prefix.utf8) }
+                    if starts(#"{"op":"subscribed""#) {
                         run.subscribed.add(1, ordering: .relaxed)
                         continue
                     }
                     guard run.phase.load(ordering: .relaxed) == 1 else { continue }
                     tally.frames += 1
-                    tally.bytes += text.utf8.count
-                    if text.hasPrefix(#"{"op":"rows""#) {
-                        tallyRows(text, received: received, into: &tally)
-                    } else if text.hasPrefix(#"{"op":"lagged""#) {
+                    tally.bytes += bytes.count
+                    if starts(#"{"op":"rows""#) {
+                        message.withUnsafeReadableBytes { raw in
+                            tallyRows(raw.assumingMemoryBound(to: UInt8.self), received: received, into: &tally)
+                        }
+                    } else if starts(#"{"op":"lagged""#) {
                         tally.lagged += 1
-                    } else if text.hasPrefix(#"{"op":"error""#) {
+                    } else if starts(#"{"op":"error""#) {
                         tally.errors += 1
+                        let text = String(decoding: bytes, as: UTF8.self)
                         FileHandle.standardError.write(Data("live-benchmark: client \(number): \(text)\n".utf8))
                     }
                 }

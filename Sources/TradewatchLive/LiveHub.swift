@@ -4,19 +4,22 @@ public import TradewatchCore
 
 /// Fans committed rows out to live clients.
 ///
-/// `publish` runs on the batch writer's commit path. It reads a snapshot of the subscription
-/// index, matches each row only against the subscriptions indexed under its table and key value
-/// (plus the table's unfiltered ones), renders each matched row to JSON once, and appends the
-/// rows to each interested connection's bounded buffer under that connection's `Mutex`. It never
-/// waits on a client: pacing (at most `maxFramesPerSecond` frames per subscription), frame
-/// assembly and timers run in the task that consumes a connection's `frames`.
+/// `publish` runs in the ``LiveFeed``'s task, in commit order. It reads a snapshot of the
+/// subscription index, groups each batch's rows once by the indexed columns' values and hands
+/// each group to the subscriptions indexed under that value (every row to the table's unfiltered
+/// ones), renders each matched row to JSON once, and appends the rows to each interested
+/// connection's bounded buffer under that connection's `Mutex`. It never waits on a client:
+/// pacing (at most `maxFramesPerSecond` frames per subscription) and frame assembly run in the
+/// task that consumes a connection's `frames`.
 ///
-/// Run it as a `Service` to disconnect stuck clients even when nothing is published, and to end
-/// every connection on graceful shutdown.
+/// Run it as a `Service`: its tick wakes connections whose pacing window has come (without it,
+/// each connection sleeps on its own timer), it disconnects stuck clients even when nothing is
+/// published, and it ends every connection on graceful shutdown.
 public final class LiveHub: Sendable {
     let configuration: LiveConfiguration
     let clock: LiveClock
     let counters = LiveCounters()
+    let pacer = LivePacer()
     let logger: Logger
     private let registry = Mutex(LiveHubRegistry())
 
@@ -36,44 +39,32 @@ public final class LiveHub: Sendable {
         for batch in batches where batch.rowCount > 0 {
             let table = index[batch.table]
             guard !table.isEmpty else { continue }
-            var positions: [Int: Int] = [:]
-            var matches: [(target: LiveTarget, rows: [Int])] = []
-            for row in 0..<batch.rowCount {
-                table.forEachMatch(batch, row: row) { target in
-                    if let position = positions[target.serial] {
-                        matches[position].rows.append(row)
-                    } else {
-                        positions[target.serial] = matches.count
-                        matches.append((target, [row]))
-                    }
-                }
-            }
+            let matches = table.matches(in: batch)
             guard !matches.isEmpty else { continue }
             deliver(matches, of: batch, sequence: sequence)
         }
     }
 
     private func deliver(_ matches: [(target: LiveTarget, rows: [Int])], of batch: ColumnarBatch, sequence: Int64) {
-        var rendered = [[UInt8]?](repeating: nil, count: batch.rowCount)
+        // Each row wanted by a rows subscription is rendered once, for all of them.
+        var wanted = [Bool](repeating: false, count: batch.rowCount)
+        for (target, rows) in matches where target.route.candles == nil {
+            for row in rows { wanted[row] = true }
+        }
+        let rendered = wanted.contains(true) ? LiveRowRenderer(batch).render(wanted) : []
         for (target, rows) in matches {
             if target.route.candles != nil {
                 let trades = rows.compactMap { LiveTrade(batch, row: $0) }
                 target.outbox.append(subscription: target.subscriptionID, commit: sequence, trades: trades)
                 continue
             }
-            let json = rows.map { row in
-                if let json = rendered[row] { return json }
-                let json = LiveJSON.row(batch, row)
-                rendered[row] = json
-                return json
-            }
-            target.outbox.append(subscription: target.subscriptionID, commit: sequence, rows: json)
+            target.outbox.append(subscription: target.subscriptionID, commit: sequence, rows: rows, of: rendered)
         }
     }
 
     /// A new client; throws LiveError("too many live connections (limit N)") at the limit.
     public func connect() throws(LiveError) -> LiveConnection {
-        let outbox = LiveOutbox(configuration: configuration, clock: clock, counters: counters, logger: logger)
+        let outbox = LiveOutbox(configuration: configuration, clock: clock, pacer: pacer, counters: counters, logger: logger)
         let limit = configuration.maxConnections
         let id = try registry.withLock { (registry: inout LiveHubRegistry) throws(LiveError) -> Int in
             guard !registry.isShutDown else { throw LiveError("the live stream is shutting down") }

@@ -6,28 +6,20 @@ public enum LiveJSON {
     /// One row as a JSON object keyed by column name: `ts` as an RFC 3339 string with nanoseconds,
     /// the labels (attributes) column as the JSON object it holds, NULLs as `null`.
     public static func row(_ batch: ColumnarBatch, _ row: Int) -> [UInt8] {
-        let columns = batch.table.columns
         var output: [UInt8] = []
-        output.reserveCapacity(64 + 24 * columns.count)
-        output.append(UInt8(ascii: "{"))
-        for (index, column) in columns.enumerated() {
-            if index > 0 { output.append(UInt8(ascii: ",")) }
-            appendString(column.name, to: &output)
-            output.append(UInt8(ascii: ":"))
-            switch batch.value(row: row, column: index) {
-            case .timestamp(let nanoseconds):
-                output.append(UInt8(ascii: "\""))
-                RFC3339.append(nanoseconds: nanoseconds, to: &output)
-                output.append(UInt8(ascii: "\""))
-            case .text(let text?) where column.kind == .labels: output.append(contentsOf: text.utf8)
-            case .text(let text?): appendString(text, to: &output)
-            case .double(let number?): appendNumber(number, to: &output)
-            case .integer(let number?): output.append(contentsOf: String(number).utf8)
-            case .text(nil), .double(nil), .integer(nil): output.append(contentsOf: "null".utf8)
-            }
-        }
-        output.append(UInt8(ascii: "}"))
+        LiveRowRenderer(batch).append(row: row, to: &output)
         return output
+    }
+
+    /// Per table, per column: `{"name":` for the first column, `,"name":` for the others, so a
+    /// row's keys are copied rather than escaped again for every row.
+    static let columnKeys: [[[UInt8]]] = AnalyticsTable.allCases.map { table in
+        table.columns.enumerated().map { index, column in
+            var key: [UInt8] = [index == 0 ? UInt8(ascii: "{") : UInt8(ascii: ",")]
+            appendString(column.name, to: &key)
+            key.append(UInt8(ascii: ":"))
+            return key
+        }
     }
 
     /// `{"op":"rows","id":…,"commit":N,"rows":[…]}`; `commit` is the last commit among the rows.
@@ -105,6 +97,6 @@ public enum LiveJSON {
 
     /// A finite number as JSON; NaN and infinities (which JSON cannot carry) as `null`.
     static func appendNumber(_ value: Double, to output: inout [UInt8]) {
-        if value.isFinite { output.append(contentsOf: "\(value)".utf8) } else { output.append(contentsOf: "null".utf8) }
+        if value.isFinite { output.append(contentsOf: value.description.utf8) } else { output.append(contentsOf: "null".utf8) }
     }
 }

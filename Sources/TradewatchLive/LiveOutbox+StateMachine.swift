@@ -40,8 +40,13 @@ extension LiveOutbox {
             var openEntry: Int?
             /// Bar start → number of the candle entry new versions of that bar replace.
             var openBars: [Int64: Int] = [:]
-            var lastFrame: Duration?
+            var pacing: LiveFramePacing
             var candles: LiveCandleBuilder?
+            var cadence = LiveCommitCadence()
+            /// A rows entry whose frame waits for a commit about to arrive (see ``LiveCommitCadence``):
+            /// its number, and until when (`nil` once the commit came or the wait ended).
+            var heldEntry: Int?
+            var holdUntil: Duration?
         }
 
         private struct Entry: Sendable {
@@ -66,6 +71,7 @@ extension LiveOutbox {
         let maxBufferedRows: Int
         let maxSubscriptions: Int
         let minimumFrameInterval: Duration
+        let framesPerSecond: Int
         let stuckTimeout: Duration
 
         private var phase = Phase.open
@@ -78,11 +84,19 @@ extension LiveOutbox {
         private(set) var buffered = 0
         /// When the buffer first overflowed with no frame taken since; `nil` while not full.
         private var fullSince: Duration?
+        /// Set when `next` last answered "wait": the head entry may not be sent before this
+        /// (its subscription's pacing window). Rows appended meanwhile go behind or into it, so
+        /// they need not wake the consumer, which already waits for this deadline.
+        private var headPacedUntil: Duration?
+        /// Live-candle subscriptions: with none (the usual rows-only client), taking a frame
+        /// skips the look at every subscription's forming bar.
+        private var candleSubscriptions = 0
 
         init(configuration: LiveConfiguration) {
             maxBufferedRows = max(1, configuration.maxBufferedRows)
             maxSubscriptions = configuration.maxSubscriptionsPerConnection
             minimumFrameInterval = .seconds(1) / max(1, configuration.maxFramesPerSecond)
+            framesPerSecond = configuration.maxFramesPerSecond
             stuckTimeout = configuration.stuckTimeout
         }
 
@@ -97,14 +111,18 @@ extension LiveOutbox {
             guard subscriptions.count < maxSubscriptions else {
                 throw LiveError("too many subscriptions on this connection (limit \(maxSubscriptions))")
             }
-            subscriptions[id] = Subscription(holding: holding, candles: candles)
+            subscriptions[id] = Subscription(
+                holding: holding, pacing: LiveFramePacing(framesPerSecond: framesPerSecond), candles: candles)
+            if candles != nil { candleSubscriptions += 1 }
         }
 
         /// Ends a subscription and drops whatever it still had queued.
         mutating func unsubscribe(id: String) throws(LiveError) {
-            guard subscriptions.removeValue(forKey: id) != nil else {
+            guard let removed = subscriptions.removeValue(forKey: id) else {
                 throw LiveError("no subscription with id '\(id)'")
             }
+            if removed.candles != nil { candleSubscriptions -= 1 }
+            headPacedUntil = nil
             for index in head..<entries.count where entries[index].subscription == id {
                 switch entries[index].kind {
                 case .rows: buffered -= entries[index].rowCount
@@ -143,12 +161,16 @@ extension LiveOutbox {
         // MARK: Appending
 
         /// Rows of commit `commit` for subscription `id`.
-        mutating func append(subscription id: String, commit: Int64, rows: [[UInt8]], now: Duration) -> AppendOutcome {
-            guard phase == .open, let subscription = subscriptions[id], !rows.isEmpty else { return AppendOutcome() }
-            if subscription.holding {
-                hold(id: id, commit: commit, rows: rows, trades: [])
+        mutating func append(
+            subscription id: String, commit: Int64, rows: some Collection<[UInt8]>, now: Duration
+        ) -> AppendOutcome {
+            guard phase == .open, !rows.isEmpty, let holding = subscriptions[id]?.holding else { return AppendOutcome() }
+            if holding {
+                hold(id: id, commit: commit, rows: Array(rows), trades: [])
                 return AppendOutcome()
             }
+            subscriptions[id]!.cadence.arrived(at: now)
+            subscriptions[id]!.holdUntil = nil
             let number = openRowsEntry(for: id, commit: commit)
             let index = number - firstNumber
             entries[index].rows.append(contentsOf: rows)
@@ -188,6 +210,7 @@ extension LiveOutbox {
 
         /// The next frame to send at `now`, or how long to wait for one.
         mutating func next(now: Duration) -> NextAction {
+            headPacedUntil = nil
             if phase == .finished { return .finish }
             if phase == .open { closeDueBars(now: now) }
             while head < entries.count {
@@ -209,16 +232,25 @@ extension LiveOutbox {
                         closeRowsEntry()
                         continue
                     }
-                    if let deadline = paced(entry.subscription, now: now) { return .wait(until: earliest(deadline)) }
+                    if let deadline = paced(entry.subscription, now: now) {
+                        headPacedUntil = deadline
+                        return .wait(until: earliest(deadline))
+                    }
+                    if let deadline = holdForCommit(entry.subscription, entry: firstNumber + head, now: now) {
+                        return .wait(until: earliest(deadline))
+                    }
                     var rows = entries[head].rows
                     entries[head].rows = []
                     if entry.start > 0 { rows.removeFirst(entry.start) }
                     buffered -= rows.count
-                    subscriptions[entry.subscription]?.lastFrame = now
+                    subscriptions[entry.subscription]?.pacing.sent(at: now)
                     closeRowsEntry()
                     return took(.rows(subscription: entry.subscription, commit: entry.commit, rows: rows))
                 case .candle:
-                    if let deadline = paced(entry.subscription, now: now) { return .wait(until: earliest(deadline)) }
+                    if let deadline = paced(entry.subscription, now: now) {
+                        headPacedUntil = deadline
+                        return .wait(until: earliest(deadline))
+                    }
                     let update = entry.update!
                     let number = firstNumber + head
                     advance()
@@ -227,7 +259,7 @@ extension LiveOutbox {
                     if subscription.openBars[update.bar.start] == number {
                         subscriptions[entry.subscription]!.openBars[update.bar.start] = nil
                     }
-                    subscriptions[entry.subscription]!.lastFrame = now
+                    subscriptions[entry.subscription]!.pacing.sent(at: now)
                     let symbol = subscription.candles?.symbol ?? ""
                     return took(.candle(subscription: entry.subscription, symbol: symbol, update: update))
                 }
@@ -247,6 +279,7 @@ extension LiveOutbox {
             entries = []
             head = 0
             subscriptions = [:]
+            candleSubscriptions = 0
             buffered = 0
         }
 
@@ -318,6 +351,7 @@ extension LiveOutbox {
         }
 
         private mutating func closeDueBars(now: Duration) {
+            guard candleSubscriptions > 0 else { return }
             for id in subscriptions.keys where subscriptions[id]!.candles != nil && !subscriptions[id]!.holding {
                 if let update = subscriptions[id]!.candles!.closeIfDue(now: now) { enqueue(update, for: id) }
             }
@@ -326,7 +360,9 @@ extension LiveOutbox {
         /// Drops the oldest rows while the buffer is over its bound; disconnects a client that has
         /// been full, without taking a frame, for the stuck timeout.
         private mutating func enforceBound(now: Duration) -> AppendOutcome {
-            var outcome = AppendOutcome(wake: true)
+            // Behind a paced head, new rows change nothing the consumer could send before the
+            // deadline it already waits for; dropped rows (a `lagged` to send) do.
+            var outcome = AppendOutcome(wake: headPacedUntil.map { now >= $0 } ?? true)
             guard buffered > maxBufferedRows else {
                 fullSince = nil
                 return outcome
@@ -346,6 +382,7 @@ extension LiveOutbox {
                     excess -= count
                     buffered -= count
                     outcome.dropped += count
+                    outcome.wake = true
                 }
                 index += 1
             }
@@ -354,15 +391,31 @@ extension LiveOutbox {
             return outcome
         }
 
+        /// Until when the frame of rows entry `number` waits for a commit about to arrive; each
+        /// entry waits at most once, and an arriving commit (an append) ends the wait.
+        private mutating func holdForCommit(_ id: String, entry number: Int, now: Duration) -> Duration? {
+            guard let subscription = subscriptions[id] else { return nil }
+            if let until = subscription.holdUntil {
+                if now < until { return until }
+                subscriptions[id]!.holdUntil = nil
+                return nil
+            }
+            guard subscription.heldEntry != number,
+                let until = subscription.cadence.holdUntil(now: now, interval: minimumFrameInterval)
+            else { return nil }
+            subscriptions[id]!.heldEntry = number
+            subscriptions[id]!.holdUntil = until
+            return until
+        }
+
         /// When the subscription may send its next frame, if not yet at `now`.
         private func paced(_ id: String, now: Duration) -> Duration? {
-            guard let last = subscriptions[id]?.lastFrame else { return nil }
-            let allowed = last + minimumFrameInterval
-            return now < allowed ? allowed : nil
+            subscriptions[id]?.pacing.deadline(now: now)
         }
 
         /// The earlier of `deadline` and the moment a forming candle bar closes.
         private func earliest(_ deadline: Duration?) -> Duration? {
+            guard candleSubscriptions > 0 else { return deadline }
             var result = deadline
             for subscription in subscriptions.values where !subscription.holding {
                 guard let barDeadline = subscription.candles?.deadline else { continue }

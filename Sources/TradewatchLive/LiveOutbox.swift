@@ -16,13 +16,15 @@ final class LiveOutbox: Sendable {
 
     private let protected: Mutex<Protected>
     private let clock: LiveClock
+    private let pacer: LivePacer
     private let counters: LiveCounters
     private let logger: Logger
 
-    init(configuration: LiveConfiguration, clock: LiveClock, counters: LiveCounters, logger: Logger) {
+    init(configuration: LiveConfiguration, clock: LiveClock, pacer: LivePacer, counters: LiveCounters, logger: Logger) {
         self.logger = logger
         protected = Mutex(Protected(machine: StateMachine(configuration: configuration)))
         self.clock = clock
+        self.pacer = pacer
         self.counters = counters
     }
 
@@ -40,9 +42,10 @@ final class LiveOutbox: Sendable {
         }
     }
 
-    func append(subscription: String, commit: Int64, rows: [[UInt8]]) {
+    /// Rows `rows` of a commit's rendered rows `rendered`: handed over without an array of their own.
+    func append(subscription: String, commit: Int64, rows: [Int], of rendered: [[UInt8]]) {
         let now = clock.now()
-        apply { $0.append(subscription: subscription, commit: commit, rows: rows, now: now) }
+        apply { $0.append(subscription: subscription, commit: commit, rows: rows.lazy.map { rendered[$0] }, now: now) }
     }
 
     func append(subscription: String, commit: Int64, trades: [LiveTrade]) {
@@ -88,6 +91,12 @@ final class LiveOutbox: Sendable {
             counters.disconnectedForBeingStuck()
             logger.notice("live client disconnected: its buffer stayed full past the stuck timeout")
         }
+        waiter?.resume()
+    }
+
+    /// Makes the consumer look again (the pacer's tick: a deadline it waits for has passed).
+    func wakeConsumer() {
+        let waiter = protected.withLock { wake(&$0) }
         waiter?.resume()
     }
 
@@ -143,6 +152,8 @@ final class LiveOutbox: Sendable {
     /// Returns when something is queued, the connection ends, `deadline` passes, or the task is cancelled.
     private func wait(until deadline: Duration?) async {
         guard let deadline else { return await waitForSignal() }
+        // The hub's tick wakes it: no timer and no child tasks of its own.
+        if pacer.schedule(self, at: deadline) { return await waitForSignal() }
         let clock = self.clock
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await clock.sleep(deadline) }

@@ -9,6 +9,11 @@ struct LiveRoute: Sendable {
     let conditions: [(column: Int, values: Set<String>)]
     /// The condition the hub indexes the subscription by; `nil`: the subscription takes every row.
     let indexColumn: Int?
+    /// The values the subscription is indexed under (those of `indexColumn`).
+    let indexValues: Set<String>
+    /// The filter names only the indexed column: a row found under one of its values matches
+    /// without a re-check.
+    let filtersOnlyIndexColumn: Bool
     let candles: (symbol: String, interval: Int64)?
 
     /// Columns worth indexing by, most selective first.
@@ -50,20 +55,18 @@ struct LiveRoute: Sendable {
         let preferred = Self.indexPreference.lazy.compactMap { name in
             conditions.first { columns[$0.column].name == name }
         }.first
-        indexColumn = (preferred ?? conditions.first)?.column
-    }
-
-    /// The values the subscription is indexed under (those of `indexColumn`).
-    var indexValues: Set<String> {
-        conditions.first { $0.column == indexColumn }?.values ?? []
+        let indexColumn = (preferred ?? conditions.first)?.column
+        self.indexColumn = indexColumn
+        indexValues = conditions.first { $0.column == indexColumn }?.values ?? []
+        filtersOnlyIndexColumn = conditions.count == 1
     }
 
     /// Whether row `row` of `batch` (of the source table) passes every condition.
     func matches(_ batch: ColumnarBatch, row: Int) -> Bool {
         for condition in conditions {
-            guard case .text(let text?) = batch.value(row: row, column: condition.column),
-                condition.values.contains(text)
-            else { return false }
+            guard let text = batch.text(row: row, column: condition.column), condition.values.contains(text) else {
+                return false
+            }
         }
         return true
     }

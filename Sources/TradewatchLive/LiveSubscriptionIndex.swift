@@ -10,17 +10,6 @@ struct LiveSubscriptionIndex: Sendable {
         /// Indexed column → value → subscriptions indexed under that value.
         var keyed: [Int: [String: [LiveTarget]]] = [:]
         var isEmpty: Bool { unfiltered.isEmpty && keyed.isEmpty }
-
-        /// Calls `body` with each subscription row `row` of `batch` matches, each once.
-        func forEachMatch(_ batch: ColumnarBatch, row: Int, _ body: (LiveTarget) -> Void) {
-            for target in unfiltered { body(target) }
-            for (column, byValue) in keyed {
-                guard case .text(let text?) = batch.value(row: row, column: column), let targets = byValue[text] else {
-                    continue
-                }
-                for target in targets where target.route.matches(batch, row: row) { body(target) }
-            }
-        }
     }
 
     private(set) var tables = [Table](repeating: Table(), count: AnalyticsTable.allCases.count)

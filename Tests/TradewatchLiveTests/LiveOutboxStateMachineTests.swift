@@ -37,6 +37,73 @@ import Testing
         #expect(machine.next(now: .seconds(1)) == .emit(.rows(subscription: "s1", commit: 2, rows: rows("b"))))
     }
 
+    @Test func rowsBehindAPacedFrameLeaveTheConsumerAsleepButDroppedRowsWakeIt() throws {
+        var machine = try machine(maxBufferedRows: 3)
+        _ = machine.append(subscription: "s1", commit: 1, rows: rows("a"), now: .zero)
+        #expect(machine.next(now: .zero) == .emit(.rows(subscription: "s1", commit: 1, rows: rows("a"))))
+        #expect(machine.append(subscription: "s1", commit: 2, rows: rows("b"), now: .milliseconds(10)).wake)
+        #expect(machine.next(now: .milliseconds(10)) == .wait(until: .milliseconds(100)))
+        // The consumer already waits until 100 ms; nothing queued before then can go out sooner.
+        #expect(machine.append(subscription: "s1", commit: 3, rows: rows("c"), now: .milliseconds(20)).wake == false)
+        let overflow = machine.append(subscription: "s1", commit: 4, rows: rows("d", "e"), now: .milliseconds(30))
+        #expect(overflow.wake && overflow.dropped == 1)
+        #expect(machine.next(now: .milliseconds(30)) == .emit(.lagged(subscription: "s1", dropped: 1)))
+        #expect(machine.next(now: .milliseconds(30)) == .wait(until: .milliseconds(100)))
+        #expect(machine.next(now: .milliseconds(100)) == .emit(.rows(subscription: "s1", commit: 4, rows: rows("c", "d", "e"))))
+        // With nothing queued the consumer waits for rows, not a deadline: the next ones wake it.
+        #expect(machine.next(now: .milliseconds(100)) == .wait(until: nil))
+        #expect(machine.append(subscription: "s1", commit: 5, rows: rows("f"), now: .milliseconds(120)).wake)
+    }
+
+    @Test func aFrameWhoseWindowOpensJustBeforeACommitIsDueWaitsBrieflyForIt() throws {
+        var machine = try machine()
+        _ = machine.append(subscription: "s1", commit: 1, rows: rows("a"), now: .zero)
+        #expect(machine.next(now: .zero) == .emit(.rows(subscription: "s1", commit: 1, rows: rows("a"))))
+        _ = machine.append(subscription: "s1", commit: 2, rows: rows("b"), now: .milliseconds(50))
+        #expect(machine.next(now: .milliseconds(50)) == .wait(until: .milliseconds(100)))
+        // Commits every 50 ms: the next is due at 100 ms, so the frame waits for it (15 ms at most)…
+        #expect(machine.next(now: .milliseconds(100)) == .wait(until: .milliseconds(115)))
+        // …and leaves as soon as it arrives, with it: no commit waits a whole interval.
+        #expect(machine.append(subscription: "s1", commit: 3, rows: rows("c"), now: .milliseconds(104)).wake)
+        #expect(machine.next(now: .milliseconds(104)) == .emit(.rows(subscription: "s1", commit: 3, rows: rows("b", "c"))))
+        // A commit that does not come in time: the frame goes when the wait ends, and only waits once.
+        _ = machine.append(subscription: "s1", commit: 4, rows: rows("d"), now: .milliseconds(154))
+        // The schedule is kept: the frame that left at 104 ms was the 100 ms frame, the next is at 200 ms.
+        #expect(machine.next(now: .milliseconds(154)) == .wait(until: .milliseconds(200)))
+        #expect(machine.next(now: .milliseconds(200)) == .wait(until: .microseconds(219_750)))
+        #expect(machine.next(now: .microseconds(219_750)) == .emit(.rows(subscription: "s1", commit: 4, rows: rows("d"))))
+        // A first row after a quiet spell goes at once.
+        _ = machine.append(subscription: "s1", commit: 5, rows: rows("e"), now: .seconds(5))
+        #expect(machine.next(now: .seconds(5)) == .emit(.rows(subscription: "s1", commit: 5, rows: rows("e"))))
+    }
+
+    @Test func framesKeepTheirScheduleYetNeverExceedTheRateInAnySecond() throws {
+        var machine = try machine()
+        // A commit every 100 ms, from the third on 50 ms before each window; each frame leaves 3 ms after its window
+        // opens (the tick), and the frame of window 30 leaves 90 ms late (a busy consumer).
+        var sent: [Duration] = []
+        for window in 0..<50 {
+            let arrival = Duration.milliseconds(window < 2 ? 50 + window * 100 : window * 100)
+            _ = machine.append(subscription: "s1", commit: Int64(window), rows: rows("r\(window)"), now: arrival)
+            var now = arrival
+            var action = machine.next(now: arrival)
+            if case .wait(let until?) = action {
+                now = until + .milliseconds(window == 30 ? 90 : 3)
+                action = machine.next(now: now)
+            }
+            #expect(action == .emit(.rows(subscription: "s1", commit: Int64(window), rows: rows("r\(window)"))))
+            sent.append(now)
+        }
+        for (index, time) in sent.enumerated() where index >= 10 {
+            #expect(time - sent[index - 10] >= .seconds(1), "frames \(index - 10) and \(index) within one second")
+        }
+        // The 3 ms delays do not add up frame after frame (frame 29 would leave 87 ms late); only the
+        // exact cap carries one on, once every ten frames.
+        #expect(sent[29] <= .milliseconds(2_953 + 6))
+        // After the late frame the cap held the next ones back; then they are 100 ms apart again.
+        #expect(sent[49] - sent[45] == .milliseconds(400))
+    }
+
     @Test func overflowDropsTheOldestRowsAndReportsThemAsLagged() throws {
         var machine = try machine(maxBufferedRows: 3)
         try machine.subscribe(id: "s2", holding: false, candles: nil)

@@ -1,0 +1,110 @@
+import TradewatchCore
+
+/// Renders rows of one committed batch as the JSON objects of `rows` frames, reading the batch's
+/// column arrays directly: no `ColumnarBatch.Value` per cell, column keys copied rather than
+/// escaped again, and one scratch buffer for every row of the batch.
+struct LiveRowRenderer {
+    private enum Cell {
+        case timestamp
+        case text(Int)
+        case labels(Int)
+        case double(Int)
+        case integer(Int)
+    }
+
+    private let timestamps: [Int64]
+    private let texts: [[String?]]
+    private let doubles: [[Double?]]
+    private let integers: [[Int64?]]
+    /// Per column, in table order: where its value lives, and where its key — `{"name":` for the
+    /// first column, `,"name":` for the others — lies in `keys`.
+    private let cells: [(key: Range<Int>, cell: Cell)]
+    /// Every column's key, one after the other: copied without a retain per cell.
+    private let keys: [UInt8]
+
+    init(_ batch: ColumnarBatch) {
+        timestamps = batch.timestamps
+        texts = batch.texts
+        doubles = batch.doubles
+        integers = batch.integers
+        var keys: [UInt8] = []
+        var cells: [(key: Range<Int>, cell: Cell)] = []
+        for (key, (column, slot)) in zip(LiveJSON.columnKeys[batch.table.ordinal], zip(batch.table.columns, batch.slots)) {
+            let start = keys.count
+            keys += key
+            let cell: Cell = switch slot {
+            case .timestamp: .timestamp
+            case .text(let slot): column.kind == .labels ? .labels(slot) : .text(slot)
+            case .double(let slot): .double(slot)
+            case .integer(let slot): .integer(slot)
+            }
+            cells.append((start..<keys.count, cell))
+        }
+        self.keys = keys
+        self.cells = cells
+    }
+
+    /// Appends row `row` as a JSON object keyed by column name (see ``LiveJSON/row(_:_:)``).
+    func append(row: Int, to output: inout [UInt8]) {
+        var lastTimestamp = LastTimestamp()
+        append(row: row, to: &output, lastTimestamp: &lastTimestamp)
+    }
+
+    /// The previous row's `ts`, rendered: rows of one request often share it.
+    private struct LastTimestamp {
+        var nanoseconds: Int64?
+        var bytes: [UInt8] = []
+    }
+
+    private func append(row: Int, to output: inout [UInt8], lastTimestamp: inout LastTimestamp) {
+        keys.withUnsafeBufferPointer { keys in
+            for (key, cell) in cells {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: keys[key]))
+                append(cell, row: row, to: &output, lastTimestamp: &lastTimestamp)
+            }
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+
+    private func append(_ cell: Cell, row: Int, to output: inout [UInt8], lastTimestamp: inout LastTimestamp) {
+        switch cell {
+        case .timestamp:
+            let nanoseconds = timestamps[row]
+            if lastTimestamp.nanoseconds != nanoseconds {
+                lastTimestamp.bytes.removeAll(keepingCapacity: true)
+                lastTimestamp.bytes.append(UInt8(ascii: "\""))
+                RFC3339.append(nanoseconds: nanoseconds, to: &lastTimestamp.bytes)
+                lastTimestamp.bytes.append(UInt8(ascii: "\""))
+                lastTimestamp.nanoseconds = nanoseconds
+            }
+            output.append(contentsOf: lastTimestamp.bytes)
+        case .text(let slot):
+            if let text = texts[slot][row] { LiveJSON.appendString(text, to: &output) } else { appendNull(&output) }
+        case .labels(let slot):
+            if let text = texts[slot][row] { output.append(contentsOf: text.utf8) } else { appendNull(&output) }
+        case .double(let slot):
+            if let number = doubles[slot][row] { LiveJSON.appendNumber(number, to: &output) } else { appendNull(&output) }
+        case .integer(let slot):
+            if let number = integers[slot][row] { output.append(contentsOf: String(number).utf8) } else { appendNull(&output) }
+        }
+    }
+
+    /// The rows whose `wanted` flag is set, each rendered once into its own array, indexed by row
+    /// number; the others are left empty.
+    func render(_ wanted: [Bool]) -> [[UInt8]] {
+        var rendered = [[UInt8]](repeating: [], count: wanted.count)
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(1024)
+        var lastTimestamp = LastTimestamp()
+        for row in wanted.indices where wanted[row] {
+            scratch.removeAll(keepingCapacity: true)
+            append(row: row, to: &scratch, lastTimestamp: &lastTimestamp)
+            rendered[row] = Array(scratch)
+        }
+        return rendered
+    }
+
+    private func appendNull(_ output: inout [UInt8]) {
+        output.append(contentsOf: "null".utf8)
+    }
+}

@@ -1,0 +1,61 @@
+import Testing
+import TradewatchCore
+@testable import TradewatchLive
+
+/// Pacing when the hub runs as a service: connections waiting for their next frame window are
+/// woken by the hub's one tick instead of each sleeping on its own timer.
+@Suite struct LiveHubTickTests {
+    /// Runs `body` while `hub.run()` ticks on `clock`; stops the service afterwards.
+    func whileRunning(_ hub: LiveHub, _ body: () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { service in
+            service.addTask { try await hub.run() }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !hub.pacer.isTicking, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+            #expect(hub.pacer.isTicking)
+            try await body()
+            service.cancelAll()
+        }
+    }
+
+    @Test func aPacedFrameIsSentByTheTickOnceItsWindowHasCome() async throws {
+        let clock = ManualClock()
+        let hub = LiveHub(configuration: LiveConfiguration(maxFramesPerSecond: 10), clock: clock)
+        try await whileRunning(hub) {
+            let connection = try hub.connect()
+            try connection.subscribe(LiveSubscription(id: "s1", table: .trades))
+            try await collecting(connection) { log in
+                hub.publish(sequence: 1, batches: [tradesBatch([trade("1")])])
+                try await log.waitUntil { $0.rows.count == 1 }
+                hub.publish(sequence: 2, batches: [tradesBatch([trade("2")])])
+                // The second row waits for its window, registered with the tick (no timer of its own).
+                try await log.waitUntil { _ in hub.pacer.waitingCount == 1 }
+                #expect(log.rows.count == 1)
+                clock.advance(by: .milliseconds(100))
+                try await log.waitUntil { $0.rows.count == 2 }
+                #expect(log.objects(op: "rows").map { $0["commit"] as? Int } == [1, 2])
+            }
+        }
+    }
+
+    @Test func hundredCommitsInOneSecondAreCoalescedToTenFramesPerSecondWithEveryRow() async throws {
+        let clock = ManualClock()
+        let hub = LiveHub(configuration: LiveConfiguration(maxFramesPerSecond: 10), clock: clock)
+        try await whileRunning(hub) {
+            let connection = try hub.connect()
+            try connection.subscribe(LiveSubscription(id: "s1", table: .trades))
+            try await collecting(connection) { log in
+                for commit in 1...100 {
+                    hub.publish(sequence: Int64(commit), batches: [tradesBatch([trade("\(commit)")])])
+                    clock.advance(by: .milliseconds(10))
+                    try await Task.sleep(for: .microseconds(200))
+                }
+                clock.advance(by: .milliseconds(100))
+                try await log.waitUntil(advancing: clock) { $0.rows.count == 100 }
+                let frames = log.objects(op: "rows")
+                #expect(frames.count <= Int(clock.now.offset / .milliseconds(100)) + 1)
+                #expect(frames.count >= 2)
+                #expect(log.rows.map { $0["trade_id"] as? String } == (1...100).map { "\($0)" })
+            }
+        }
+    }
+}
