@@ -133,6 +133,7 @@ let package = Package(
         .target(
             name: "TradewatchClient",
             dependencies: [
+                "TradewatchCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

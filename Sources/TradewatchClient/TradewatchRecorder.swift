@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 public import Logging
 public import ServiceLifecycle
 import Synchronization
+import TradewatchCore
 
 /// Records metrics, trades, quotes, candles, executions, strategy performance and logs from a
 /// trading process and sends them to a Tradewatch server in the background.

@@ -6,7 +6,7 @@ public import TradewatchCore
 /// Hands commits to ``MinuteBars`` from a task of its own, so folding trades into bars is not
 /// on the committer thread (it cost about 6% of the server's samples there at full ingest).
 ///
-/// `submit` only queues. Candles requests wait a few milliseconds for the bars to reach the
+/// `submit` only queues. Candles requests wait (up to 100 ms) for the bars to reach the
 /// writer's last commit and use SQL if they do not, so answers stay current either way. The
 /// queue is bounded in rows: past the bound the queued commits are dropped and the bars marked
 /// stale, to be read again from DuckDB by the next candles request, instead of holding memory.
@@ -14,7 +14,6 @@ public final class MinuteBarsFeed: Service, Sendable {
     private struct State {
         var queue: [(sequence: Int64, batches: [ColumnarBatch])] = []
         var queuedRows = 0
-        var waiter: CheckedContinuation<Void, Never>?
         var stopped = false
         var overflows = 0
     }
@@ -23,6 +22,7 @@ public final class MinuteBarsFeed: Service, Sendable {
     private let maxQueuedRows: Int
     private let logger: Logger
     private let state = Mutex(State())
+    private let wake = WakeSignal()
 
     public init(bars: MinuteBars, maxQueuedRows: Int = 2_000_000, logger: Logger) {
         self.bars = bars
@@ -40,8 +40,8 @@ public final class MinuteBarsFeed: Service, Sendable {
         guard bars.isEnabled else { return }
         let kept = batches.filter { ($0.table == .trades || $0.table == .candles) && $0.rowCount > 0 }
         let rows = kept.reduce(0) { $0 + $1.rowCount }
-        let (waiter, overflowed) = state.withLock { state -> (CheckedContinuation<Void, Never>?, Bool) in
-            guard !state.stopped else { return (nil, false) }
+        let (accepted, overflowed) = state.withLock { state -> (Bool, Bool) in
+            guard !state.stopped else { return (false, false) }
             var overflowed = false
             if state.queuedRows + rows > maxQueuedRows, !state.queue.isEmpty {
                 state.queue.removeAll()
@@ -51,8 +51,7 @@ public final class MinuteBarsFeed: Service, Sendable {
             }
             state.queue.append((sequence, kept))
             state.queuedRows += rows
-            defer { state.waiter = nil }
-            return (state.waiter, overflowed)
+            return (true, overflowed)
         }
         if overflowed {
             // The dropped commits are in DuckDB: reading the bars again picks them up.
@@ -61,7 +60,7 @@ public final class MinuteBarsFeed: Service, Sendable {
                 "minute bars fell behind ingestion: they will be read again from the store",
                 metadata: ["event": "minute_bars.overflow", "sequence": "\(sequence)"])
         }
-        waiter?.resume()
+        if accepted { wake.fire() }
     }
 
     /// Folds queued commits in order until graceful shutdown.
@@ -85,22 +84,7 @@ public final class MinuteBarsFeed: Service, Sendable {
                 return state.queue
             }
             if !commits.isEmpty { return commits }
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let resumeNow = state.withLock { state -> Bool in
-                        if !state.queue.isEmpty || Task.isCancelled { return true }
-                        state.waiter = continuation
-                        return false
-                    }
-                    if resumeNow { continuation.resume() }
-                }
-            } onCancel: {
-                let waiter = state.withLock { state in
-                    defer { state.waiter = nil }
-                    return state.waiter
-                }
-                waiter?.resume()
-            }
+            await wake.wait()
         }
         return nil
     }

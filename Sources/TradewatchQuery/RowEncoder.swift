@@ -115,29 +115,12 @@ public struct RowEncoder: Sendable {
 
     /// Appends `text` as a JSON string literal (quotes, backslashes and control characters escaped).
     public static func appendJSONString(_ text: String, to output: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { appendJSONString(UnsafeRawBufferPointer($0), to: &output) }
+        JSONString.append(text, to: &output)
     }
 
     /// Appends UTF-8 `bytes` as a JSON string literal.
     public static func appendJSONString(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0xF)])
-            default: output.append(byte)
-            }
-        }
-        output.append(UInt8(ascii: "\""))
+        JSONString.append(bytes, to: &output)
     }
 
     /// RFC 4180: quoted when the field holds a comma, quote or line break; quotes doubled.

@@ -1,5 +1,6 @@
 import Testing
 @testable import TradewatchClient
+import TradewatchCore
 
 /// The small synchronisation pieces the recorder's loop, flush and shutdown rely on.
 @Suite(.timeLimit(.minutes(1))) struct AsyncPrimitivesTests {

@@ -2,8 +2,9 @@ import Synchronization
 
 /// Wakes one waiting task: `fire()` resumes the task blocked in `wait()`, or, when none waits,
 /// makes the next `wait()` return at once. Fires while nobody waits collapse into one, which
-/// is what a "there is work" signal needs. Cheap to fire from any thread.
-final class WakeSignal: Sendable {
+/// is what a "there is work" signal needs. Cheap to fire from any thread. Used by the client's
+/// sending loop and by the server's queues beside the committer (`MinuteBarsFeed`).
+public final class WakeSignal: Sendable {
     private struct State {
         var fired = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -11,7 +12,9 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    func fire() {
+    public init() {}
+
+    public func fire() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.fired = true
@@ -24,7 +27,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns after a fire, or at once when the task is cancelled. One waiter at a time.
-    func wait() async {
+    public func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
