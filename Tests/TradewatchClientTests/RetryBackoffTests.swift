@@ -1,20 +1,11 @@
 import Testing
 @testable import TradewatchClient
+import TradewatchTestSupport
 
 /// Waits between retries: exponential, jittered within bounds, capped, and never shorter than
 /// the server's Retry-After.
 @Suite struct RetryBackoffTests {
-    /// A deterministic generator, so that the test covers many draws reproducibly.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SplitMix = SplitMix64
 
     @Test func doublesWithinJitterBoundsUpToTheMaximum() {
         let backoff = TradewatchRecorder.RetryBackoff(base: .milliseconds(100), maximum: .seconds(2))

@@ -14,17 +14,7 @@ final class ManualClock: Sendable {
     var read: @Sendable () -> Int64 { { self.value.withLock { $0 } } }
 }
 
-/// Deterministic pseudo-random numbers (SplitMix64), so a failure can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SeededGenerator = SplitMix64
 
 @Suite struct MinuteBarsTests {
     static let start: Int64 = 1_767_225_600_000_000_000  // 2026-01-01T00:00:00Z

@@ -8,25 +8,14 @@ import TradewatchTestSupport
 /// Candles answered from the in-memory minute bars against a real server, compared byte for byte
 /// with the SQL path of the same data (the same folder served with `--candle-memory-hours 0`).
 @Suite(.serialized, .timeLimit(.minutes(5))) struct CandlesMemoryTests {
-    private struct Exchange {
-        let status: Int
-        let headers: [String: String]
-        let body: Data
-        var text: String { String(decoding: body, as: UTF8.self) }
-    }
+    private typealias Exchange = HTTPExchange
 
     private static func get(_ base: URL, _ pathAndQuery: String) async throws -> Exchange {
         try await send(URLRequest(url: URL(string: base.absoluteString + pathAndQuery)!))
     }
 
     private static func send(_ request: URLRequest) async throws -> Exchange {
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as? HTTPURLResponse
-        var headers: [String: String] = [:]
-        for (name, value) in http?.allHeaderFields ?? [:] {
-            headers[String(describing: name).lowercased()] = String(describing: value)
-        }
-        return Exchange(status: http?.statusCode ?? 0, headers: headers, body: data)
+        try await exchange(request)
     }
 
     /// Writes line protocol (ns timestamps); returns the acknowledged commit.
@@ -173,15 +162,5 @@ import TradewatchTestSupport
     }
 }
 
-/// Deterministic pseudo-random numbers (SplitMix64) for reproducible test data.
-struct SeededLines {
-    var state: UInt64
-
-    mutating func below(_ bound: UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return (z ^ (z >> 31)) % bound
-    }
-}
+/// Deterministic numbers for reproducible test data.
+typealias SeededLines = SplitMix64

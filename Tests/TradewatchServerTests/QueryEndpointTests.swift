@@ -6,26 +6,13 @@ import Testing
 import TradewatchTestSupport
 
 /// One HTTP exchange with a real server: status, lower-cased headers, body.
-private struct Exchange {
-    let status: Int
-    let headers: [String: String]
-    let body: Data
-    var text: String { String(decoding: body, as: UTF8.self) }
-    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
-    var rows: [[String: Any]] { json["rows"] as? [[String: Any]] ?? [] }
-}
+private typealias Exchange = HTTPExchange
 
 private func request(_ url: URL, method: String = "GET", body: String? = nil) async throws -> Exchange {
     var request = URLRequest(url: url)
     request.httpMethod = method
     request.httpBody = body.map { Data($0.utf8) }
-    let (data, response) = try await URLSession.shared.data(for: request)
-    let http = response as? HTTPURLResponse
-    var headers: [String: String] = [:]
-    for (name, value) in http?.allHeaderFields ?? [:] {
-        headers[String(describing: name).lowercased()] = String(describing: value)
-    }
-    return Exchange(status: http?.statusCode ?? 0, headers: headers, body: data)
+    return try await exchange(request)
 }
 
 private func url(_ base: URL, _ pathAndQuery: String) -> URL { URL(string: base.absoluteString + pathAndQuery)! }
