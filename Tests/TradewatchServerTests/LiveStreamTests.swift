@@ -95,6 +95,14 @@ private func write(_ base: URL, _ lines: String) async throws -> Int64 {
     return Int64(http?.value(forHTTPHeaderField: "X-Tradewatch-Commit") ?? "") ?? -1
 }
 
+/// `tradewatch_live_rows_dropped_total` from `/metrics`: rows dropped for live clients that could not keep up.
+private func liveRowsDropped(_ base: URL) async throws -> Int {
+    let (data, _) = try await URLSession.shared.data(from: URL(string: base.absoluteString + "/metrics")!)
+    let line = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        .first { $0.hasPrefix("tradewatch_live_rows_dropped_total") }
+    return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map { Int($0) } ?? 0
+}
+
 /// 1767225600 is 2026-01-01T00:00:00Z.
 private let midnight = 1_767_225_600
 
@@ -346,17 +354,23 @@ private let midnight = 1_767_225_600
         _ = try await fast.reply("subscribed", id: "all")
         try await slow.subscribed()
 
-        // Far more than the sockets' buffers hold, so the slow client's rows pile up in the hub.
-        let batches = 40
+        // More than the sockets' buffers hold, so the slow client's rows pile up in the hub: how
+        // much that takes depends on the kernel's buffers, so write until the server reports
+        // dropped rows (at least 40 batches, at most 200), then two more.
         let perBatch = 5_000
-        for batch in 0..<batches {
+        var batches = 0
+        var extra = 2
+        while batches < 200, extra > 0 {
+            let batch = batches
             let lines = (0..<perBatch).map { index in
                 "trades,symbol=S\(index % 50),venue=V\(index % 4) price=\(100 + index % 7),qty=1,trade_id=\"b\(batch)-\(index)\" \(midnight + batch)"
             }
             try await write(base, lines.joined(separator: "\n"))
+            batches += 1
+            if batches >= 40, try await liveRowsDropped(base) > 0 { extra -= 1 }
         }
         var received = 0
-        for _ in 0..<120 where received < batches * perBatch {
+        for _ in 0..<240 where received < batches * perBatch {
             try await Task.sleep(for: .milliseconds(500))
             received = fast.rows("all").count
         }
