@@ -54,10 +54,11 @@ private final class LiveTestClient: Sendable {
         received.withLock { $0 }.map { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] ?? [:] }
     }
 
-    /// Waits until `condition` holds for the messages received, or fails after `timeout`.
+    /// Waits until `condition` holds for the messages received, or fails after `timeout` (generous:
+    /// at the start of a parallel test run a server and a WebSocket handshake can take many seconds).
     @discardableResult
     func wait(
-        timeout: Duration = .seconds(10), _ what: String, until condition: ([[String: Any]]) -> Bool
+        timeout: Duration = .seconds(30), _ what: String, until condition: ([[String: Any]]) -> Bool
     ) async throws -> [[String: Any]] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
