@@ -72,8 +72,12 @@ struct SimulateCommand: AsyncParsableCommand {
         let configuration = SimulationConfiguration(
             symbols: SimulationConfiguration.symbols(count: symbols), rate: rate, seed: seed,
             strategies: try strategyKinds(), duration: duration.map { .nanoseconds(Int64(($0 * 1e9).rounded())) })
+        // A run that has ended waits up to 30 s (not the recorder's default 5 s) to deliver what
+        // it buffered: on a busy machine the last seconds of events can take that long to send.
         let recorder = TradewatchRecorder(
-            configuration: .init(baseURL: server, apiKey: apiKey ?? environment["TRADEWATCH_API_KEY"]), logger: logger)
+            configuration: .init(
+                baseURL: server, apiKey: apiKey ?? environment["TRADEWATCH_API_KEY"], shutdownTimeout: .seconds(30)),
+            logger: logger)
         let simulation = try SimulationService(configuration: configuration, sink: recorder, logger: logger)
         // The group stops services in reverse: the simulation closes out, then the recorder flushes.
         let group = ServiceGroup(configuration: .init(

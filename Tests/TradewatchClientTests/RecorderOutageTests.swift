@@ -44,8 +44,9 @@ func closedPort() throws -> Int {
                     }
                 }
             }
-            // Generous: only recording that waits on the network would come near it.
-            #expect(ContinuousClock.now - started < .seconds(10))
+            // Generous (a loaded CI machine took 18 s): recording that waited on the down server's
+            // retries would take many minutes for these records.
+            #expect(ContinuousClock.now - started < .seconds(60))
 
             var statistics = recorder.statistics
             #expect(statistics.recorded == capacity)
