@@ -6,6 +6,13 @@ import TradewatchLive
     @Test func hundredCommitsInOneSecondAreCoalescedIntoAtMostTenFramesPerSecond() async throws {
         let clock = ManualClock()
         let hub = LiveHub(configuration: LiveConfiguration(maxFramesPerSecond: 10), clock: clock)
+        try await Self.hundredCommitsInOneSecond(hub, clock)
+    }
+
+    /// Publishes 100 commits over one second of `clock` time to one subscription of `hub` and
+    /// checks they arrive coalesced to at most one frame per 100 ms, every row in order, each frame
+    /// tagged with its last commit. Run with and without the hub's tick (`LiveHubTickTests`).
+    static func hundredCommitsInOneSecond(_ hub: LiveHub, _ clock: ManualClock) async throws {
         let connection = try hub.connect()
         try connection.subscribe(LiveSubscription(id: "s1", table: .trades))
         try await collecting(connection) { log in

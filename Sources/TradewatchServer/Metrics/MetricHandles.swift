@@ -31,18 +31,18 @@ final class MetricHandles: Sendable {
     }
 
     func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = Key(label, dimensions)
-        if let counter = counters.withLock({ $0[key] }) { return counter }
-        let counter = Counter(label: label, dimensions: dimensions, factory: factory)
-        counters.withLock { if $0.count < Self.capacity { $0[key] = counter } }
-        return counter
+        handle(in: counters, Key(label, dimensions)) { Counter(label: label, dimensions: dimensions, factory: factory) }
     }
 
     func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
-        let key = Key(label, dimensions)
-        if let timer = timers.withLock({ $0[key] }) { return timer }
-        let timer = Timer(label: label, dimensions: dimensions, factory: factory)
-        timers.withLock { if $0.count < Self.capacity { $0[key] = timer } }
-        return timer
+        handle(in: timers, Key(label, dimensions)) { Timer(label: label, dimensions: dimensions, factory: factory) }
+    }
+
+    /// The handle kept for `key`, else a new one from `make`, kept while under ``capacity``.
+    private func handle<Handle: Sendable>(in handles: borrowing Mutex<[Key: Handle]>, _ key: Key, make: () -> Handle) -> Handle {
+        if let handle = handles.withLock({ $0[key] }) { return handle }
+        let handle = make()
+        handles.withLock { if $0.count < Self.capacity { $0[key] = handle } }
+        return handle
     }
 }
