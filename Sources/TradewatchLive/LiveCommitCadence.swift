@@ -1,33 +1,54 @@
 /// When a subscription's next commit is due, judged from the gaps between the commits it had.
 ///
 /// Commits often come more often than frames may go (20 a second against 10 frames a second
-/// in the benchmark). A frame whose window opens just before a commit arrives would leave
-/// without it, and that commit would wait a whole interval for the next frame. Holding such a
-/// frame for the commit (briefly, only when one is due within a fifth of the interval) keeps
-/// frames right behind commits, so no row waits much more than the gap between commits.
+/// in the benchmark). If frames left on a schedule of their own, unrelated to the commits, a
+/// commit arriving just after a frame would wait a whole interval for the next one, and with
+/// the two cadences out of phase every subscription would see waits close to the interval.
+/// Frames therefore follow the commits: when a frame's window opens and the newest rows it
+/// holds are already old while the next commit is due soon, the frame waits for that commit
+/// (at most half an interval) and leaves with it; the next window opens one interval after it
+/// (``LiveFramePacing/sent(at:realigned:)``), so from then on frames leave right behind every
+/// second commit and no row waits much longer than the gap between two commits.
 struct LiveCommitCadence: Sendable {
     private(set) var lastArrival: Duration?
     /// Smoothed gap between commits; `nil` until two arrived less than a second apart.
     private(set) var gap: Duration?
+    /// Smoothed distance of each gap from `gap`: how regular the commits are.
+    private(set) var deviation: Duration = .zero
 
     mutating func arrived(at now: Duration) {
-        if let last = lastArrival {
-            let sinceLast = now - last
-            gap = sinceLast < .seconds(1) ? gap.map { ($0 * 3 + sinceLast) / 4 } ?? sinceLast : nil
+        defer { lastArrival = now }
+        guard let last = lastArrival else { return }
+        let sinceLast = now - last
+        guard sinceLast < .seconds(1) else {
+            gap = nil
+            deviation = .zero
+            return
         }
-        lastArrival = now
+        guard let previous = gap else {
+            gap = sinceLast
+            return
+        }
+        let distance = sinceLast > previous ? sinceLast - previous : previous - sinceLast
+        deviation = (deviation * 3 + distance) / 4
+        gap = (previous * 3 + sinceLast) / 4
     }
 
-    /// Until when a frame that may go at `now` should wait for the next commit; `nil`: send now.
-    /// The wait ends at the commit's arrival or at most `interval × 0.15` after it was due.
+    /// Until when a frame whose window is open at `now` should wait for the next commit; `nil`:
+    /// send now. The wait ends at the commit's arrival (the owner's append) or at the returned
+    /// time, a quarter of a gap after the commit was due.
     func holdUntil(now: Duration, interval: Duration) -> Duration? {
         guard let lastArrival, let gap else { return nil }
-        let lead = interval / 5
-        let slack = interval * 3 / 20
-        // Commits much more frequent than frames: a missed one waits little anyway.
-        guard gap >= lead * 2 else { return nil }
+        // Commits not clearly more frequent than frames: most find their window open, and
+        // lining frames up behind every second one would space them well over an interval.
+        guard gap * 5 <= interval * 3 else { return nil }
+        // Irregular commits: no telling when the next one comes.
+        guard deviation * 4 <= gap else { return nil }
+        // The newest rows arrived just now: the frame is right behind a commit already.
+        guard now - lastArrival > gap / 4 else { return nil }
         let due = lastArrival + gap
-        guard now >= due - lead, now < due + slack else { return nil }
-        return due + slack
+        let until = due + gap / 4
+        guard due - now <= interval / 2, now < until else { return nil }
+        return until
     }
 }

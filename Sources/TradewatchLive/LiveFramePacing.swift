@@ -2,8 +2,9 @@
 /// second, on a steady schedule.
 ///
 /// The schedule is kept from frame to frame: a frame that left at most one interval after its
-/// window opened (it was waiting for the window, for the hub's tick, or for a commit about to
-/// arrive) opens the next window one interval after its own window, not after the moment it left.
+/// window opened (it was waiting for the window or for the hub's tick) opens the next window one
+/// interval after its own window, not after the moment it left. A frame that waited for a commit
+/// moves the schedule to the moment it left instead: that is what lines frames up behind commits.
 /// Measured from the moment it left, each frame's small delay would push the schedule later,
 /// frame after frame, across the commits' cadence, so that every few seconds a commit arriving
 /// just after a frame waited a whole interval. The cap itself is exact: the next frame never
@@ -27,9 +28,10 @@ struct LiveFramePacing: Sendable {
         return nextWindow
     }
 
-    /// A frame left at `now`.
-    mutating func sent(at now: Duration) {
-        let window = nextWindow.map { now - $0 < interval ? $0 : now } ?? now
+    /// A frame left at `now`. `realigned`: it waited for a commit (``LiveCommitCadence``), so the
+    /// schedule moves to `now`, right behind the commits, instead of keeping its old phase.
+    mutating func sent(at now: Duration, realigned: Bool = false) {
+        let window = nextWindow.map { !realigned && now - $0 < interval ? $0 : now } ?? now
         recent.append(now)
         if recent.count > framesPerSecond { recent.removeFirst() }
         var next = window + interval

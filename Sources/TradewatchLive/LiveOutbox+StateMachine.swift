@@ -243,7 +243,8 @@ extension LiveOutbox {
                     entries[head].rows = []
                     if entry.start > 0 { rows.removeFirst(entry.start) }
                     buffered -= rows.count
-                    subscriptions[entry.subscription]?.pacing.sent(at: now)
+                    let realigned = subscriptions[entry.subscription]?.heldEntry == firstNumber + head
+                    subscriptions[entry.subscription]?.pacing.sent(at: now, realigned: realigned)
                     closeRowsEntry()
                     return took(.rows(subscription: entry.subscription, commit: entry.commit, rows: rows))
                 case .candle:

@@ -55,26 +55,40 @@ import Testing
         #expect(machine.append(subscription: "s1", commit: 5, rows: rows("f"), now: .milliseconds(120)).wake)
     }
 
-    @Test func aFrameWhoseWindowOpensJustBeforeACommitIsDueWaitsBrieflyForIt() throws {
+    @Test func aFrameWhoseNewestRowsAreOldWaitsForTheCommitDueAndMovesItsScheduleBehindIt() throws {
         var machine = try machine()
         _ = machine.append(subscription: "s1", commit: 1, rows: rows("a"), now: .zero)
         #expect(machine.next(now: .zero) == .emit(.rows(subscription: "s1", commit: 1, rows: rows("a"))))
         _ = machine.append(subscription: "s1", commit: 2, rows: rows("b"), now: .milliseconds(50))
         #expect(machine.next(now: .milliseconds(50)) == .wait(until: .milliseconds(100)))
-        // Commits every 50 ms: the next is due at 100 ms, so the frame waits for it (15 ms at most)…
-        #expect(machine.next(now: .milliseconds(100)) == .wait(until: .milliseconds(115)))
+        // Commits every 50 ms: "b" is 50 ms old and the next commit is due at 100 ms, so the frame
+        // waits for it (until a quarter of a gap past due at most)…
+        #expect(machine.next(now: .milliseconds(100)) == .wait(until: .microseconds(112_500)))
         // …and leaves as soon as it arrives, with it: no commit waits a whole interval.
         #expect(machine.append(subscription: "s1", commit: 3, rows: rows("c"), now: .milliseconds(104)).wake)
         #expect(machine.next(now: .milliseconds(104)) == .emit(.rows(subscription: "s1", commit: 3, rows: rows("b", "c"))))
-        // A commit that does not come in time: the frame goes when the wait ends, and only waits once.
+        // The schedule moved behind that commit: the next window opens at 204 ms, not 200 ms.
         _ = machine.append(subscription: "s1", commit: 4, rows: rows("d"), now: .milliseconds(154))
-        // The schedule is kept: the frame that left at 104 ms was the 100 ms frame, the next is at 200 ms.
-        #expect(machine.next(now: .milliseconds(154)) == .wait(until: .milliseconds(200)))
-        #expect(machine.next(now: .milliseconds(200)) == .wait(until: .microseconds(219_750)))
-        #expect(machine.next(now: .microseconds(219_750)) == .emit(.rows(subscription: "s1", commit: 4, rows: rows("d"))))
+        #expect(machine.next(now: .milliseconds(154)) == .wait(until: .milliseconds(204)))
+        // The next commit is due at 204.75 ms (smoothed gap 50.75 ms); it does not come, so the
+        // frame goes when the wait ends, and waits only once.
+        #expect(machine.next(now: .milliseconds(204)) == .wait(until: .nanoseconds(217_437_500)))
+        #expect(machine.next(now: .nanoseconds(217_437_500)) == .emit(.rows(subscription: "s1", commit: 4, rows: rows("d"))))
         // A first row after a quiet spell goes at once.
         _ = machine.append(subscription: "s1", commit: 5, rows: rows("e"), now: .seconds(5))
         #expect(machine.next(now: .seconds(5)) == .emit(.rows(subscription: "s1", commit: 5, rows: rows("e"))))
+    }
+
+    @Test func aFrameRightBehindACommitDoesNotWait() throws {
+        var machine = try machine()
+        for (commit, at) in [(1, 0), (2, 50)] {
+            _ = machine.append(subscription: "s1", commit: Int64(commit), rows: rows("r\(commit)"), now: .milliseconds(at))
+        }
+        #expect(machine.next(now: .milliseconds(50)) == .emit(.rows(subscription: "s1", commit: 2, rows: rows("r1", "r2"))))
+        _ = machine.append(subscription: "s1", commit: 3, rows: rows("r3"), now: .milliseconds(100))
+        _ = machine.append(subscription: "s1", commit: 4, rows: rows("r4"), now: .milliseconds(148))
+        // The window opens at 150 ms with rows 2 ms old: they go at once, nothing to wait for.
+        #expect(machine.next(now: .milliseconds(150)) == .emit(.rows(subscription: "s1", commit: 4, rows: rows("r3", "r4"))))
     }
 
     @Test func framesKeepTheirScheduleYetNeverExceedTheRateInAnySecond() throws {

@@ -1,0 +1,104 @@
+import Testing
+import TradewatchTestSupport
+@testable import TradewatchLive
+
+/// Frames follow the commits: with commits twice as frequent as frames, whatever the phase of the
+/// commits against the first frame, rows soon wait no longer than about one gap between commits
+/// (instead of up to a whole frame interval), and the 10-frames-a-second cap still holds.
+@Suite struct LiveOutboxAlignmentTests {
+    /// One subscription's outbox driven like the server drives it: commits arrive every `gap`
+    /// (± `jitter`), an append that asks for it wakes the consumer at once, and a consumer waiting
+    /// for a deadline is woken by the hub's 5 ms tick at the first tick at or after it.
+    struct Run {
+        /// (arrival, sent) of every row, in the order sent.
+        var rows: [(arrival: Duration, sent: Duration)] = []
+        var frames: [Duration] = []
+    }
+
+    static func drive(phase: Duration, gap: Duration, jitter: Duration, seconds: Int, seed: UInt64) throws -> Run {
+        var machine = LiveOutbox.StateMachine(configuration: LiveConfiguration(maxFramesPerSecond: 10, maxBufferedRows: 10_000))
+        try machine.subscribe(id: "s1", holding: false, candles: nil)
+        var random = SplitMix64(state: seed)
+        let tick = Duration.milliseconds(5)
+        let jitterMicros = UInt64(jitter / .microseconds(1))
+        var arrivals: [Duration] = []
+        var base = phase
+        while base < .seconds(seconds) {
+            let offset = Int64(random.below(2 * jitterMicros + 1)) - Int64(jitterMicros)
+            arrivals.append(base + .microseconds(offset))
+            base += gap
+        }
+        var run = Run()
+        var wakeAt: Duration?
+
+        func drain(_ now: Duration) {
+            while true {
+                switch machine.next(now: now) {
+                case .emit(.rows(_, _, let sent)):
+                    run.frames.append(now)
+                    for row in sent { run.rows.append((.microseconds(Int64(String(decoding: row, as: UTF8.self))!), now)) }
+                case .wait(let until):
+                    // The pacer wakes the consumer at the first tick at or after the deadline.
+                    wakeAt = until.map { deadline in
+                        let ticks = (deadline / tick).rounded(.up)
+                        return tick * Int(ticks)
+                    }
+                    return
+                default:
+                    Issue.record("unexpected action")
+                    return
+                }
+            }
+        }
+
+        var next = 0
+        while next < arrivals.count {
+            if let wake = wakeAt, wake <= arrivals[next] {
+                wakeAt = nil
+                drain(wake)
+                continue
+            }
+            let arrival = arrivals[next]
+            next += 1
+            let micros = arrival / .microseconds(1)
+            let outcome = machine.append(
+                subscription: "s1", commit: Int64(next), rows: [Array(String(Int64(micros)).utf8)], now: arrival)
+            if outcome.wake { drain(arrival) }
+        }
+        if let wake = wakeAt { drain(wake) }
+        return run
+    }
+
+    @Test(arguments: [0, 10, 20, 25, 30, 40, 45, 49])
+    func rowsWaitAboutOneCommitGapWhateverThePhase(phaseMilliseconds: Int) throws {
+        let run = try Self.drive(
+            phase: .milliseconds(phaseMilliseconds), gap: .milliseconds(50), jitter: .milliseconds(3),
+            seconds: 10, seed: UInt64(phaseMilliseconds) + 1)
+        #expect(run.rows.count >= 190)
+        // After the first second the frames have lined up behind the commits.
+        let settled = run.rows.filter { $0.arrival >= .seconds(1) }
+        let waits = settled.map { $0.sent - $0.arrival }.sorted()
+        let worst = waits.last ?? .zero
+        // A gap (50 ms), the commit's jitter (twice 3 ms), a tick (5 ms) and the hold's slack.
+        #expect(worst <= .milliseconds(65), "worst wait \(worst) at phase \(phaseMilliseconds) ms")
+        // Every other commit leaves with the frame right behind it.
+        let median = waits[waits.count / 2]
+        #expect(median <= .milliseconds(40), "median wait \(median) at phase \(phaseMilliseconds) ms")
+        // The cap holds: never more than 10 frames in any second.
+        for index in run.frames.indices.dropFirst(10) {
+            #expect(run.frames[index] - run.frames[index - 10] >= .seconds(1))
+        }
+    }
+
+    @Test func irregularCommitsWaitAboutOneIntervalAtMost() throws {
+        // Gaps anywhere between 2 and 98 ms: no cadence to follow, so frames mostly keep to their
+        // windows, and no row waits much more than one interval (100 ms, the tick, a short hold).
+        let run = try Self.drive(phase: .zero, gap: .milliseconds(50), jitter: .milliseconds(24), seconds: 10, seed: 7)
+        let waits = run.rows.map { $0.sent - $0.arrival }.sorted()
+        let worst = waits.last ?? .zero
+        #expect(worst <= .milliseconds(120), "worst wait \(worst)")
+        for index in run.frames.indices.dropFirst(10) {
+            #expect(run.frames[index] - run.frames[index - 10] >= .seconds(1))
+        }
+    }
+}
