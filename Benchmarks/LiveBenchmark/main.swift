@@ -496,6 +496,17 @@ await withTaskGroup(of: Void.self) { group in
             }
         }
     }
+    // LIVE_BENCH_TRACE=FILE: every sample of the first few clients (row ts = its request's send time,
+    // receipt, the request's acknowledgement, rows), one per line, to study pacing offline.
+    if let path = ProcessInfo.processInfo.environment["LIVE_BENCH_TRACE"] {
+        var lines = "client ts received ack rows\n"
+        for (number, tally) in tallies.prefix(5).enumerated() {
+            for sample in tally.samples {
+                lines += "\(number) \(sample.ts) \(sample.received) \(acknowledged[sample.ts] ?? 0) \(sample.rows)\n"
+            }
+        }
+        _ = FileManager.default.createFile(atPath: path, contents: Data(lines.utf8))
+    }
     let send = weightedPercentiles(fromSend, [0.5, 0.99, 1.0])
     let ack = weightedPercentiles(fromAck, [0.5, 0.99, 1.0])
     let clients = Double(max(options.clients, 1))

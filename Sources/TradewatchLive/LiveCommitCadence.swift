@@ -4,11 +4,12 @@
 /// in the benchmark). If frames left on a schedule of their own, unrelated to the commits, a
 /// commit arriving just after a frame would wait a whole interval for the next one, and with
 /// the two cadences out of phase every subscription would see waits close to the interval.
-/// Frames therefore follow the commits: when a frame's window opens and the newest rows it
-/// holds are already old while the next commit is due soon, the frame waits for that commit
-/// (at most half an interval) and leaves with it; the next window opens one interval after it
-/// (``LiveFramePacing/sent(at:realigned:)``), so from then on frames leave right behind every
-/// second commit and no row waits much longer than the gap between two commits.
+/// Frames therefore follow the commits: when a frame's window opens nearer the next commit than
+/// the last one, the frame waits for that commit (at most half an interval) and leaves with it;
+/// the next window opens one interval after it (``LiveFramePacing/sent(at:realigned:)``), so
+/// frames leave right behind every second commit and no row waits much longer than the gap
+/// between two commits. A subscription starts that way (its first frame leaves with its first
+/// commit), and the waits keep it so when commits come a little early or late.
 struct LiveCommitCadence: Sendable {
     private(set) var lastArrival: Duration?
     /// Smoothed gap between commits; `nil` until two arrived less than a second apart.
@@ -34,21 +35,23 @@ struct LiveCommitCadence: Sendable {
         gap = (previous * 3 + sinceLast) / 4
     }
 
-    /// Until when a frame whose window is open at `now` should wait for the next commit; `nil`:
-    /// send now. The wait ends at the commit's arrival (the owner's append) or at the returned
-    /// time, a quarter of a gap after the commit was due.
-    func holdUntil(now: Duration, interval: Duration) -> Duration? {
+    /// Until when a frame whose window opened at `window` (and is open at `now`) should wait for
+    /// the next commit; `nil`: send now. It waits when the next commit is due nearer the window's
+    /// opening than the last one arrived (and at most half an interval after it); the wait ends
+    /// at the commit's arrival (the owner's append) or at the returned time, a quarter of a gap
+    /// after the commit was due.
+    func holdUntil(now: Duration, window: Duration, interval: Duration) -> Duration? {
         guard let lastArrival, let gap else { return nil }
         // Commits not clearly more frequent than frames: most find their window open, and
         // lining frames up behind every second one would space them well over an interval.
         guard gap * 5 <= interval * 3 else { return nil }
         // Irregular commits: no telling when the next one comes.
         guard deviation * 4 <= gap else { return nil }
-        // The newest rows arrived just now: the frame is right behind a commit already.
-        guard now - lastArrival > gap / 4 else { return nil }
         let due = lastArrival + gap
         let until = due + gap / 4
-        guard due - now <= interval / 2, now < until else { return nil }
+        // The last commit is the nearer one: the frame is right behind it already.
+        guard due - window < window - lastArrival else { return nil }
+        guard due - window <= interval / 2, now < until else { return nil }
         return until
     }
 }

@@ -22,6 +22,9 @@ struct LiveFramePacing: Sendable {
         interval = .seconds(1) / self.framesPerSecond
     }
 
+    /// When the current window opened (`now` when no frame went yet).
+    func windowOpened(now: Duration) -> Duration { nextWindow.map { min($0, now) } ?? now }
+
     /// When the next frame may go, if later than `now`.
     func deadline(now: Duration) -> Duration? {
         guard let nextWindow, now < nextWindow else { return nil }

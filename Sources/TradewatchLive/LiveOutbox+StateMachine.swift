@@ -402,7 +402,8 @@ extension LiveOutbox {
                 return nil
             }
             guard subscription.heldEntry != number,
-                let until = subscription.cadence.holdUntil(now: now, interval: minimumFrameInterval)
+                let until = subscription.cadence.holdUntil(
+                    now: now, window: subscription.pacing.windowOpened(now: now), interval: minimumFrameInterval)
             else { return nil }
             subscriptions[id]!.heldEntry = number
             subscriptions[id]!.holdUntil = until

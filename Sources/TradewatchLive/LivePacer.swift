@@ -1,11 +1,13 @@
 import Synchronization
+import TradewatchCore
 
 /// Wakes connections whose next frame is due from one hub-wide tick, instead of a timer per
 /// connection: at 1,000 clients and 10 frames/s each, per-connection sleeps cost about 10,000
 /// timers (and twice as many child tasks) a second.
 ///
 /// A consumer that must wait for its subscription's pacing window registers its deadline with
-/// ``schedule(_:at:)``; the hub's `run` calls ``wakeDue(now:)`` every ``tick``. While no tick
+/// ``schedule(_:at:)``; the hub's `run` calls ``wakeDue(now:)`` every ``tick`` while any consumer
+/// is registered, and idles in ``waitForSleepers(until:clock:)`` while none is. While no tick
 /// runs (the hub is not run as a service, or it has stopped), `schedule` declines and the
 /// consumer sleeps on the clock itself.
 final class LivePacer: Sendable {
@@ -18,6 +20,10 @@ final class LivePacer: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Fired when the first consumer registers: the hub's loop stops idling and ticks again.
+    private let firstSleeper = WakeSignal()
+    /// Ticks run so far (an idle hub does not tick).
+    let ticks = Atomic<Int>(0)
 
     var isTicking: Bool { state.withLock { $0.ticking } }
     /// Consumers registered and not yet woken.
@@ -26,15 +32,30 @@ final class LivePacer: Sendable {
     /// Registers `outbox` to be woken at the first tick at or after `deadline`; `false` when no
     /// tick runs (the caller must sleep itself).
     func schedule(_ outbox: LiveOutbox, at deadline: Duration) -> Bool {
-        state.withLock { state in
-            guard state.ticking else { return false }
+        let (scheduled, first) = state.withLock { state -> (Bool, Bool) in
+            guard state.ticking else { return (false, false) }
             state.sleepers.append((deadline, outbox))
-            return true
+            return (true, state.sleepers.count == 1)
+        }
+        if first { firstSleeper.fire() }
+        return scheduled
+    }
+
+    /// Returns once a consumer is registered (at once if one is), or at `deadline` on `clock`:
+    /// with nobody waiting for a window the hub does not tick, so an idle server stays asleep.
+    func waitForSleepers(until deadline: Duration, clock: LiveClock) async {
+        guard waitingCount == 0 else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await clock.sleep(deadline) }
+            group.addTask { await self.firstSleeper.wait() }
+            await group.next()
+            group.cancelAll()
         }
     }
 
     /// Wakes every registered connection whose deadline is at or before `now`.
     func wakeDue(now: Duration) {
+        ticks.add(1, ordering: .relaxed)
         let due = state.withLock { state -> [LiveOutbox] in
             guard state.sleepers.contains(where: { $0.deadline <= now }) else { return [] }
             var due: [LiveOutbox] = []

@@ -37,6 +37,31 @@ import TradewatchCore
         }
     }
 
+    @Test func anIdleHubDoesNotTickUntilAConnectionWaitsForItsWindow() async throws {
+        let clock = ManualClock()
+        let hub = LiveHub(configuration: LiveConfiguration(maxFramesPerSecond: 10), clock: clock)
+        try await whileRunning(hub) {
+            let connection = try hub.connect()
+            try connection.subscribe(LiveSubscription(id: "s1", table: .trades))
+            try await collecting(connection) { log in
+                // Half a second with nobody waiting for a window: no tick (was 100 of them).
+                for _ in 0..<100 {
+                    clock.advance(by: LivePacer.tick)
+                    try await Task.sleep(for: .microseconds(100))
+                }
+                #expect(hub.pacer.ticks.load(ordering: .relaxed) == 0)
+                // A row that must wait for its window starts the tick, which sends it on time.
+                hub.publish(sequence: 1, batches: [tradesBatch([trade("1")])])
+                try await log.waitUntil { $0.rows.count == 1 }
+                hub.publish(sequence: 2, batches: [tradesBatch([trade("2")])])
+                try await log.waitUntil { _ in hub.pacer.waitingCount == 1 }
+                clock.advance(by: .milliseconds(100))
+                try await log.waitUntil { $0.rows.count == 2 }
+                #expect(hub.pacer.ticks.load(ordering: .relaxed) >= 1)
+            }
+        }
+    }
+
     @Test func hundredCommitsInOneSecondAreCoalescedToTenFramesPerSecondWithEveryRow() async throws {
         let clock = ManualClock()
         let hub = LiveHub(configuration: LiveConfiguration(maxFramesPerSecond: 10), clock: clock)
