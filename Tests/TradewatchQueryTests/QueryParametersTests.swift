@@ -47,6 +47,13 @@ import TradewatchQuery
         #expect(throws: QueryError.self) { try parameters.string("symbol") }
         #expect(parameters.list("fn") == ["avg", "max", "p95"])
     }
+
+    @Test func listItemsLoseSurroundingSpacesButKeepInnerOnesAndAnyCharacters() throws {
+        var parameters = QueryParameters(query: "symbol=%20BTC%20,+ETH+USD+,,%C3%A9t%C3%A9%20,%20%20&name=x")
+        #expect(parameters.list("symbol") == ["BTC", "ETH USD", "été"])
+        #expect(parameters.list("name") == ["x"])
+        #expect(parameters.list("absent") == [])
+    }
 }
 
 @Suite struct BucketWidthTests {
