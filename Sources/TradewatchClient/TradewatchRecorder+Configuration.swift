@@ -24,11 +24,15 @@ extension TradewatchRecorder {
         public var shutdownTimeout: Duration
         /// Fills the `service` of log entries that carry none. Default: none.
         public var service: String?
+        /// Sent as `User-Agent`, so that the server's access log tells producers apart.
+        /// Default `tradewatch-swift-client`.
+        public var userAgent: String
 
         public init(
             baseURL: URL, apiKey: String? = nil, batchSize: Int = 5_000, flushInterval: Duration = .seconds(1),
             bufferCapacity: Int = 100_000, requestTimeout: Duration = .seconds(10),
-            retryBackoff: RetryBackoff = RetryBackoff(), shutdownTimeout: Duration = .seconds(5), service: String? = nil
+            retryBackoff: RetryBackoff = RetryBackoff(), shutdownTimeout: Duration = .seconds(5), service: String? = nil,
+            userAgent: String = "tradewatch-swift-client"
         ) {
             self.baseURL = baseURL
             self.apiKey = apiKey
@@ -39,6 +43,7 @@ extension TradewatchRecorder {
             self.retryBackoff = retryBackoff
             self.shutdownTimeout = shutdownTimeout
             self.service = service
+            self.userAgent = userAgent
         }
 
         /// The same settings made usable: a capacity of at least one record and a batch size

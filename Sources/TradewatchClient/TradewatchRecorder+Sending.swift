@@ -98,7 +98,7 @@ extension TradewatchRecorder {
         var request = HTTPClientRequest(url: configuration.url(write.path))
         request.method = .POST
         request.headers.add(name: "Content-Type", value: write.contentType)
-        request.headers.add(name: "User-Agent", value: "tradewatch-swift-client")
+        request.headers.add(name: "User-Agent", value: configuration.userAgent)
         if let apiKey = configuration.apiKey {
             request.headers.add(name: "Authorization", value: "Token \(apiKey)")
         }

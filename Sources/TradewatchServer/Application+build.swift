@@ -22,6 +22,8 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     try checkPortAvailable(host: configuration.host, port: configuration.port)
     let listening = ListeningPort()
+    // Auth refusals that need no store come first: a refused start creates no data directory.
+    try AuthSetup.checkBeforeOpening(configuration)
     let stores = try Stores(dataDirectory: configuration.dataDirectory, analyticsConfiguration: configuration.analytics)
     // Refuses (closing the stores) a public address without keys; nil when --insecure.
     let auth = try await AuthSetup.prepare(configuration, stores: stores, logger: logger)

@@ -12,14 +12,36 @@ import Glibc
 public struct SystemCollector: Sendable {
     /// The folder whose file system is reported (`system.filesystem.*{path=…}`).
     public let dataDirectory: String
-    /// Block devices reported: whole disks from /sys/block, without loop and RAM disks.
+    /// Block devices reported: whole disks from /sys/block that hold a medium, without loop and
+    /// RAM disks (see ``isReportedDisk(name:sectors:)``).
     public let disks: Set<String>
     private var previous: SystemSnapshot?
     private let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
-        disks = Set(ProcFile.entries("/sys/block").filter { !$0.hasPrefix("loop") && !$0.hasPrefix("ram") })
+        disks = Set(ProcFile.entries("/sys/block").filter { name in
+            Self.isReportedDisk(name: name, sectors: ProcFile.read("/sys/block/\(name)/size", capacity: 64).flatMap(Self.sectors))
+        })
+    }
+
+    /// The number in a /sys/block/<device>/size file (`"1048576\n"`).
+    static func sectors(_ sizeFile: String) -> UInt64? {
+        sizeFile.split(whereSeparator: \.isWhitespace).first.flatMap { UInt64($0) }
+    }
+
+    /// Name prefixes of block devices that are not storage: loop devices (files mounted as
+    /// disks, counted again on the disk that holds the file), RAM disks (`ram*`, and `zram*`:
+    /// compressed swap in memory) and floppy drives.
+    static let virtualDiskPrefixes = ["loop", "zram", "ram", "fd"]
+
+    /// Whether the block device `name` of /sys/block, `sectors` long (its `size`; `nil` when
+    /// unreadable), is reported. Devices without a medium (0 sectors: an unconnected `nbd*`,
+    /// an empty CD drive `sr*`, an unconfigured `zram*`) have no traffic worth a series.
+    /// Device-mapper (`dm-*`, LVM and dm-crypt) and software RAID (`md*`) volumes are kept: they
+    /// show the traffic as the file systems see it.
+    static func isReportedDisk(name: String, sectors: UInt64?) -> Bool {
+        !virtualDiskPrefixes.contains { name.hasPrefix($0) } && sectors != 0
     }
 
     /// Takes a reading and returns the metrics it gives.

@@ -100,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Rate and request limits")
     var limits: LimitOptions
 
-    @Option(help: "API keys required or optional (env: TRADEWATCH_AUTH; default: optional on a loopback host, required on any other).")
+    @Option(help: "API keys required or optional (env: TRADEWATCH_AUTH; default: optional on a loopback host, required on any other, where optional needs --insecure).")
     var auth: String?
 
     @Flag(help: "No API key authentication at all, even on a public address: anyone who can connect may read and write (env: TRADEWATCH_INSECURE=1).")

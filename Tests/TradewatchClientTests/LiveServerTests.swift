@@ -110,6 +110,67 @@ import TradewatchTestSupport
         try await server.stop()
     }
 
+    /// A real server that answers `503` (a held connection fills `--max-connections 1`) and then
+    /// `429` (`--write-rows-rate 1000`: the third batch of 1,000 rows overdraws the burst of
+    /// 2,000) before `204`: the recorder retries after `Retry-After` and every record is stored
+    /// exactly once.
+    @Test func refusedWritesAreRetriedUntilStoredExactlyOnce() async throws {
+        let folder = try TemporaryDirectory()
+        let server = try TradewatchProcess(
+            dataDirectory: folder.path("data"), arguments: ["--max-connections", "1", "--write-rows-rate", "1000"])
+        let base = try await server.waitUntilListening()
+        let held = try HeldConnection(port: try #require(base.port))
+        defer { held.close() }
+
+        let capture = LogCapture()
+        let recorder = TradewatchRecorder(
+            configuration: .init(
+                baseURL: base, batchSize: 1_000, requestTimeout: .seconds(5),
+                retryBackoff: .init(base: .milliseconds(50), maximum: .seconds(1))),
+            logger: capture.logger)
+        let count = 3_000
+        let t0 = currentTimeNanoseconds() - 60_000_000_000
+        for index in 0..<count {
+            recorder.record(trade: Trade(
+                symbol: "RETRY", price: 100 + Double(index % 7), quantity: 1, tradeID: "t-\(index)", timestamp: t0 + Int64(index)))
+        }
+        func retried(_ status: Int) -> Bool {
+            capture.entries.contains {
+                $0.message == "Tradewatch write failed; retrying" && $0.metadata["reason"]?.hasPrefix("HTTP \(status)") == true
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await recorder.flush() }
+            // The place is given back once the recorder has been answered 503 (10 s at most).
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !retried(503), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            held.close()
+            try await group.waitForAll()
+        }
+        await recorder.shutdown()
+        let statistics = recorder.statistics
+        #expect(retried(503), "no 503 seen: \(capture.entries.map(\.metadata))")
+        #expect(retried(429), "no 429 seen: \(capture.entries.map(\.metadata))")
+        #expect(statistics.sent == count && statistics.rejected == 0 && statistics.abandoned == 0, "\(statistics)")
+        #expect(statistics.failedAttempts >= 2, "\(statistics)")
+
+        // The server sees the recorder's connection close a moment after shutdown: until then
+        // the query's connection is the one refused.
+        var rows: [[String: Any]] = []
+        for _ in 0..<50 {
+            if let answer = try? await QueryClient(base: base).sql(
+                "SELECT count(*) AS n, count(DISTINCT trade_id) AS ids FROM trades WHERE symbol = 'RETRY'")
+            {
+                rows = answer
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(rows.first?["n"] as? Int == count, "\(rows)")
+        #expect(rows.first?["ids"] as? Int == count, "\(rows)")
+        try await server.stop()
+    }
+
     /// With `--auth required`, a key made by `tradewatch keys create` stores the records, sent as
     /// `Authorization: Token <key>`; a wrong key is refused (401): not retried, counted as rejected.
     @Test func anAPIKeyIsSentAndAWrongOneIsRejectedNotRetried() async throws {

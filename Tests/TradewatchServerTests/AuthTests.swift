@@ -132,6 +132,7 @@ import TradewatchTestSupport
         #expect(try await refused.waitForExit() == 1)
         #expect(refused.standardError.contains("refusing to listen on 0.0.0.0 without API keys"), "\(refused.standardError)")
         #expect(refused.standardError.contains("tradewatch keys create") && refused.standardError.contains("--insecure"))
+        #expect(!FileManager.default.fileExists(atPath: data), "a refused start created the data directory")
 
         let insecure = try ServerProcess(["serve", "--host", "0.0.0.0", "--port", "0", "--data-dir", data, "--insecure"])
         let open = try AuthTests.loopback(try await insecure.waitUntilListening())
@@ -147,6 +148,22 @@ import TradewatchTestSupport
         #expect(try await Endpoint.history.send(base, key: nil).status == 401)
         #expect(try await Endpoint.history.send(base, key: keys.reader).status == 200)
         #expect(try await request("GET", base, "/health").status == 200)
+
+        // Keys exist, but optional auth would still let anyone in: refused before any store is
+        // opened (the running server holds them), unless --insecure says so.
+        let optional = try ServerProcess(["serve", "--host", "0.0.0.0", "--port", "0", "--data-dir", data, "--auth", "optional"])
+        #expect(try await optional.waitForExit() == 1)
+        #expect(
+            optional.standardError.contains("refusing to listen on 0.0.0.0 with --auth optional")
+                && optional.standardError.contains("--insecure"), "\(optional.standardError)")
+        let insecureData = folder.path("insecure-data")
+        let optionalInsecure = try ServerProcess([
+            "serve", "--host", "0.0.0.0", "--port", "0", "--data-dir", insecureData, "--auth", "optional", "--insecure",
+        ])
+        defer { optionalInsecure.signal(SIGTERM) }
+        let anyone = try AuthTests.loopback(try await optionalInsecure.waitUntilListening())
+        #expect(optionalInsecure.standardOutput.contains("API key authentication is OFF"))
+        #expect(try await Endpoint.history.send(anyone, key: nil).status == 200)
 
         let contradiction = try ServerProcess(["serve", "--port", "0", "--data-dir", data, "--insecure", "--auth", "required"])
         #expect(try await contradiction.waitForExit() != 0)

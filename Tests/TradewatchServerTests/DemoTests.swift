@@ -85,6 +85,51 @@ struct DemoTests {
         #expect(try await server.waitForExit() == 0)
     }
 
+    /// The feed writes several times a second: its own writes are access-logged at debug, not
+    /// info, while every outside write is still logged at info, even one that copies the feed's
+    /// `User-Agent` prefix (the feed's carries a secret drawn at start).
+    @Test func demoWritesStayOutOfTheAccessLogAtInfo() async throws {
+        let folder = try TemporaryDirectory()
+        let server = try ServerProcess(["serve", "--port", "0", "--data-dir", folder.path("data"), "--demo"])
+        defer { server.signal(SIGTERM) }
+        let base = try await server.waitUntilListening()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while (try await counts(base)["trades"] ?? 0) == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect((try await counts(base)["trades"] ?? 0) > 0, "the demo wrote nothing in 10 s")
+        for agent in ["tradewatch-swift-client", "tradewatch-demo/0123456789abcdef"] {
+            var request = URLRequest(url: base.appendingPathComponent("api/v2/write"))
+            request.httpMethod = "POST"
+            request.setValue(agent, forHTTPHeaderField: "User-Agent")
+            request.httpBody = Data("outside,source=test value=1".utf8)
+            let (_, response) = try await URLSession.shared.data(for: request)
+            #expect((response as? HTTPURLResponse)?.statusCode == 204)
+        }
+        // The feed sends every 200 ms: give it a few more writes. Log lines reach standard output
+        // within about 20 ms.
+        try await Task.sleep(for: .milliseconds(600))
+        func writeLines() -> [Substring] {
+            server.standardOutput.split(separator: "\n").filter { $0.contains(#""path":"/api/v2/write""#) }
+        }
+        let linesDeadline = ContinuousClock.now + .seconds(5)
+        while writeLines().count < 2, ContinuousClock.now < linesDeadline { try await Task.sleep(for: .milliseconds(50)) }
+        let writes = writeLines()
+        #expect(writes.count == 2, "\(writes.joined(separator: "\n"))")
+        #expect(writes.allSatisfy { $0.contains(#""level":"info""#) })
+
+        let debug = try ServerProcess(
+            ["serve", "--port", "0", "--data-dir", folder.path("debug"), "--demo", "--log-level", "debug"])
+        defer { debug.signal(SIGTERM) }
+        _ = try await debug.waitUntilListening()
+        let debugDeadline = ContinuousClock.now + .seconds(10)
+        while !debug.standardOutput.contains(#""path":"/api/v2/write""#), ContinuousClock.now < debugDeadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let logged = debug.standardOutput.split(separator: "\n").first { $0.contains(#""path":"/api/v2/write""#) }
+        #expect(logged?.contains(#""level":"debug""#) == true, "at --log-level debug the feed's writes are logged: \(logged ?? "none")")
+    }
+
     @Test func withoutDemoNothingSimulatedIsWritten() async throws {
         let folder = try TemporaryDirectory()
         let server = try ServerProcess(["serve", "--port", "0", "--data-dir", folder.path("data")])

@@ -76,11 +76,29 @@ struct SystemCollectorTests {
         let devices = Set(metrics.filter { $0.name.hasPrefix("system.disk.") }.compactMap { $0.label?.value })
         for device in devices {
             #expect(FileManager.default.fileExists(atPath: "/sys/block/\(device)"), "\(device) is not a whole disk")
-            #expect(!device.hasPrefix("loop"))
+            #expect(!["loop", "ram", "zram"].contains { device.hasPrefix($0) }, "\(device) is not storage")
         }
         let received = values(metrics, "system.network.receive_bytes_per_second")
         #expect(received["lo"] != nil, "interfaces: \(received.keys.sorted())")
         for (_, value) in received { #expect(value >= 0) }
+    }
+
+    @Test func onlyStorageDevicesWithAMediumAreReportedAsDisks() {
+        let sectors: UInt64 = 536_870_912
+        for name in ["vda", "sda", "nvme0n1", "xvda", "mmcblk0", "dm-0", "md127", "nbd0", "sr0"] {
+            #expect(SystemCollector.isReportedDisk(name: name, sectors: sectors), "\(name) should be reported")
+        }
+        for name in ["loop0", "loop12", "ram0", "zram0", "zram1", "fd0"] {
+            #expect(!SystemCollector.isReportedDisk(name: name, sectors: sectors), "\(name) is not storage")
+        }
+        // No medium: an unconnected network block device, an empty CD drive.
+        #expect(!SystemCollector.isReportedDisk(name: "nbd3", sectors: 0))
+        #expect(!SystemCollector.isReportedDisk(name: "sr0", sectors: 0))
+        // A size that cannot be read does not hide a disk.
+        #expect(SystemCollector.isReportedDisk(name: "vdb", sectors: nil))
+        #expect(SystemCollector.sectors("0\n") == 0)
+        #expect(SystemCollector.sectors("536870912\n") == 536_870_912)
+        #expect(SystemCollector.sectors("") == nil)
     }
 
     /// Open descriptors of this process, counted the plain way.

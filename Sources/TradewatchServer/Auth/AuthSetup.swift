@@ -10,6 +10,27 @@ struct AuthSetup {
     let authenticator: APIKeyAuthenticator
     let mode: AuthMode
 
+    /// Refuses what can be refused before the stores are opened, so that a refused start creates
+    /// no data directory: `--auth optional` on an address other machines can reach (anyone could
+    /// read and write without a key) unless `--insecure` says so, and such an address with no
+    /// `operational.sqlite` yet (so no key can exist).
+    static func checkBeforeOpening(_ configuration: ServerConfiguration) throws {
+        let host = configuration.host
+        guard !configuration.insecure, !LoopbackHost.contains(host) else { return }
+        if configuration.auth == .optional {
+            throw StoreError(
+                """
+                refusing to listen on \(host) with --auth optional: anyone who can reach it could read and write without a key. \
+                Leave --auth (TRADEWATCH_AUTH) out, so that keys are required, \
+                or pass --insecure (TRADEWATCH_INSECURE=1) to run without authentication
+                """)
+        }
+        let directory = URL(fileURLWithPath: configuration.dataDirectory).standardizedFileURL.path
+        if !FileManager.default.fileExists(atPath: directory + "/" + Stores.operationalFileName) {
+            throw noKeys(host: host, dataDirectory: directory)
+        }
+    }
+
     /// Decides the auth in force for `configuration` and checks the server may start with it.
     ///
     /// - Returns: `nil` when `--insecure` turned auth off (logged loudly).
@@ -28,12 +49,7 @@ struct AuthSetup {
         let hasKey = try await authenticator.hasActiveKey()
         if !hasKey, !loopback {
             await stores.close(logger: logger)
-            throw StoreError(
-                """
-                refusing to listen on \(host) without API keys: a server reachable from other machines needs at least one. \
-                Create one with `tradewatch keys create --name NAME --scope write,read --data-dir \(stores.dataDirectory)`, \
-                or pass --insecure (TRADEWATCH_INSECURE=1) to run without authentication
-                """)
+            throw noKeys(host: host, dataDirectory: stores.dataDirectory)
         }
         if !hasKey, configuration.auth == .required {
             logger.warning(
@@ -44,6 +60,15 @@ struct AuthSetup {
             "API key authentication \(configuration.auth.rawValue)",
             metadata: ["event": "auth.mode", "mode": .string(configuration.auth.rawValue)])
         return AuthSetup(authenticator: authenticator, mode: configuration.auth)
+    }
+
+    private static func noKeys(host: String, dataDirectory: String) -> StoreError {
+        StoreError(
+            """
+            refusing to listen on \(host) without API keys: a server reachable from other machines needs at least one. \
+            Create one with `tradewatch keys create --name NAME --scope write,read --data-dir \(dataDirectory)`, \
+            or pass --insecure (TRADEWATCH_INSECURE=1) to run without authentication
+            """)
     }
 
     /// Checks keys on the main router, right after the request-logging middleware.

@@ -30,7 +30,7 @@ struct DemoService: Service {
         let recorder = TradewatchRecorder(
             configuration: .init(
                 baseURL: url, apiKey: apiKey, batchSize: 5_000, flushInterval: .milliseconds(200),
-                shutdownTimeout: .seconds(1), service: "demo"),
+                shutdownTimeout: .seconds(1), service: "demo", userAgent: Self.userAgent),
             logger: logger)
         let simulator = try SimulationService(configuration: simulation, sink: recorder, logger: logger)
         logger.info(
@@ -50,4 +50,13 @@ struct DemoService: Service {
         let statistics = recorder.statistics
         logger.info("Demo feed stopped", metadata: ["event": "demo.stopped", "recorder": "\(statistics)"])
     }
+}
+
+extension DemoService {
+    /// The `User-Agent` of the demo feed's writes: a fixed prefix and a secret drawn once per
+    /// process. ``RequestLoggingMiddleware`` logs requests carrying it at debug, so that the
+    /// feed's own writes (several a second) do not flood the access log, while no outside client
+    /// can pass for the feed to keep its requests out of the log at info.
+    static let userAgent = "tradewatch-demo/"
+        + String(UInt64.random(in: .min ... .max), radix: 16) + String(UInt64.random(in: .min ... .max), radix: 16)
 }

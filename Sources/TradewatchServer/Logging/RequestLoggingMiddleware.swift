@@ -5,7 +5,8 @@ import Logging
 
 /// Gives every request a correlation id (its `X-Request-ID`, else the trace id of a W3C
 /// `traceparent`, else a new one), puts it on every log line written while handling it and on
-/// the response's `X-Request-ID`, and writes one access line per request at info.
+/// the response's `X-Request-ID`, and writes one access line per request at info (at debug for
+/// the `--demo` feed's own successful writes, at error for a 5xx).
 struct RequestLoggingMiddleware: RouterMiddleware {
     typealias Context = TradewatchRequestContext
     let metrics: ServerMetrics
@@ -48,6 +49,10 @@ struct RequestLoggingMiddleware: RouterMiddleware {
         let path = request.uri.path.hasPrefix("/api/v1/queries/") ? "/api/v1/queries/{id}" : request.uri.path
         let route = knownRoutes.contains(path) ? path : "unmatched"
         metrics.recordRequest(method: request.method.rawValue, route: route, status: status, duration: duration)
+        let level: Logger.Level =
+            status >= 500 ? .error
+            : status < 400 && Self.isDemoFeed(request.headers) ? .debug : .info
+        guard level >= context.logger.logLevel else { return }
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),
             "path": .string(request.uri.path),
@@ -59,11 +64,14 @@ struct RequestLoggingMiddleware: RouterMiddleware {
         if let error { metadata["error"] = .string("\(error)") }
         if let keyID = context.apiKeyID { metadata["api_key_id"] = .string(keyID) }
         if let keyName = context.apiKeyName { metadata["api_key"] = .string(keyName) }
-        if status >= 500 {
-            context.logger.error("request", metadata: metadata)
-        } else {
-            context.logger.info("request", metadata: metadata)
-        }
+        context.logger.log(level: level, "request", metadata: metadata)
+    }
+
+    /// Whether the request comes from the `--demo` feed: its `User-Agent` carries the feed's
+    /// secret. Walks the fields (no allocation) instead of `headers[.userAgent]`, which joins
+    /// the values into a new string.
+    static func isDemoFeed(_ headers: HTTPFields) -> Bool {
+        headers.contains { $0.name == .userAgent && $0.value == DemoService.userAgent }
     }
 
     /// `duration` in milliseconds with three decimals (`12.345`), without Foundation's formatter.
