@@ -128,6 +128,32 @@ private func write(_ base: URL, _ lines: String) async throws -> Int {
         _ = try await server.waitForExit()
     }
 
+    @Test func keptLatestAnswersChangeWithTheValuesAndBadRequestsStayRefused() async throws {
+        let folder = try TemporaryDirectory()
+        let server = try ServerProcess(["serve", "--port", "0", "--data-dir", folder.path("data")])
+        let base = try await server.waitUntilListening()
+        try await write(base, "cpu,symbol=S1 value=1 1767225600")
+        let first = try await request(url(base, "/api/v1/metrics/latest?name=cpu"))
+        let again = try await request(url(base, "/api/v1/metrics/latest?name=cpu"))
+        #expect(first.status == 200 && again.text == first.text)
+        #expect(again.rows.first?["value"] as? Double == 1)
+        // A newer value: the kept answer is not served any more, and read-your-writes holds.
+        let commit = try await write(base, "cpu,symbol=S1 value=2 1767225660")
+        let newer = try await request(url(base, "/api/v1/metrics/latest?name=cpu"))
+        #expect(newer.rows.first?["value"] as? Double == 2)
+        let waited = try await request(url(base, "/api/v1/metrics/latest?name=cpu&min_commit=\(commit)"))
+        #expect(waited.rows.first?["value"] as? Double == 2)
+        // A refused request is refused every time, beside a kept answer for a valid one.
+        for _ in 0..<2 {
+            let bad = try await request(url(base, "/api/v1/metrics/latest?name=cpu&nmae=x"))
+            #expect(bad.status == 400 && bad.text.contains("nmae"))
+            let badCommit = try await request(url(base, "/api/v1/metrics/latest?name=cpu&min_commit=x"))
+            #expect(badCommit.status == 400)
+        }
+        server.signal(SIGTERM)
+        _ = try await server.waitForExit()
+    }
+
     @Test func sqlIsReadOnlyLimitedAndCancellable() async throws {
         let folder = try TemporaryDirectory()
         let server = try ServerProcess(["serve", "--port", "0", "--data-dir", folder.path("data")])
