@@ -36,6 +36,27 @@ import TradewatchTestSupport
         #expect(timestamp.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$"#, options: .regularExpression) != nil)
     }
 
+    @Test func laterMetadataWinsAndKeysComeSorted() throws {
+        let captured = Lines()
+        var logger = Logger(label: "t") { label in
+            JSONLogHandler(
+                label: label, sink: LogSink { line in captured.lines.withLock { $0.append(line) } },
+                metadataProvider: Logger.MetadataProvider { ["source": "provider", "zone": "p", "correlation_id": "from-provider"] })
+        }
+        logger[metadataKey: "source"] = "handler"
+        logger[metadataKey: "alpha"] = "handler"
+        logger.info("m", metadata: ["zone": "event", "beta": "event"])
+        struct Failure: Error, CustomStringConvertible { var description: String { "boom" } }
+        logger.log(level: .info, "m", error: Failure(), metadata: ["error": "event"])
+        let lines = captured.all
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains(
+            #""correlation_id":"from-provider","metadata":{"alpha":"handler","beta":"event","source":"provider","zone":"event"}"#) == true,
+            "\(lines.first ?? "")")
+        // The error given with the event wins over an "error" key in its metadata.
+        #expect(lines.last?.contains(#""error":"boom""#) == true, "\(lines.last ?? "")")
+    }
+
     /// Code without the request's logger (a store, the writer, a library) logging inside the
     /// request's task still tags its lines with the request's correlation id.
     @Test func linesWrittenInsideARequestTaskCarryItsCorrelationId() async throws {
@@ -71,6 +92,12 @@ import TradewatchTestSupport
     }
 
     @Test func durationsAreWrittenAsMillisecondsWithThreeDecimals() {
+        #expect(QueryController.mayName("name=cpu&min_commit=5", "min_commit"))
+        #expect(QueryController.mayName("min_commit=5", "min_commit"))
+        #expect(QueryController.mayName("min_commit", "min_commit"))
+        #expect(QueryController.mayName("name=cpu&min%5Fcommit=5", "min_commit"), "an escape could spell it")
+        #expect(!QueryController.mayName("name=min_commit&x_min_commit=1&min_commit2=3", "min_commit"))
+        #expect(!QueryController.mayName("", "min_commit"))
         #expect(RequestLoggingMiddleware.milliseconds(.microseconds(12_345)) == "12.345")
         #expect(RequestLoggingMiddleware.milliseconds(.nanoseconds(999)) == "0.000")
         #expect(RequestLoggingMiddleware.milliseconds(.microseconds(7)) == "0.007")

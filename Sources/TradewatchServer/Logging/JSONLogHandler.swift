@@ -48,8 +48,14 @@ public struct JSONLogHandler: LogHandler {
             Self.appendQuoted(correlationID.description, to: &line)
         }
         if !merged.isEmpty {
-            line.append(contentsOf: #","metadata":"#.utf8)
-            Self.append(.dictionary(merged), to: &line)
+            line.append(contentsOf: #","metadata":{"#.utf8)
+            for (index, entry) in merged.enumerated() {
+                if index > 0 { line.append(UInt8(ascii: ",")) }
+                Self.appendQuoted(entry.key, to: &line)
+                line.append(UInt8(ascii: ":"))
+                Self.append(entry.value, to: &line)
+            }
+            line.append(UInt8(ascii: "}"))
         }
         line.append(contentsOf: "}\n".utf8)
         sink.write(line, urgent: event.level >= .warning)

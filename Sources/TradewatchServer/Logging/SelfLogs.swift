@@ -83,7 +83,7 @@ public struct SelfLogHandler: LogHandler {
         let correlationID = correlation?.description
         var attributes = LabelsWriter()
         attributes.add("logger", string: label)
-        for key in merged.keys.sorted() { attributes.add(key, string: merged[key]!.description) }
+        for (key, value) in merged { attributes.add(key, string: value.description) }
         buffer.append(SelfLogBuffer.Record(
             timestamp: IngestController.nowNanoseconds(), level: event.level.rawValue,
             message: event.message.description, correlationID: correlationID, attributes: attributes.result))
