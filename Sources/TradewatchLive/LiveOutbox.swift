@@ -12,6 +12,10 @@ final class LiveOutbox: Sendable {
         var waiter: CheckedContinuation<Void, Never>?
         /// Something changed since the consumer last looked: it must not go to sleep.
         var signalled = false
+        /// Names the consumer's current registration with the pacer; a new look at the queue
+        /// makes older registrations stale, so the tick does not wake a consumer that an append
+        /// already woke (it would only look, find nothing due and sleep again).
+        var pacerToken: UInt64 = 0
     }
 
     private let protected: Mutex<Protected>
@@ -94,9 +98,18 @@ final class LiveOutbox: Sendable {
         waiter?.resume()
     }
 
-    /// Makes the consumer look again (the pacer's tick: a deadline it waits for has passed).
+    /// Makes the consumer look again (the pacer stopped ticking).
     func wakeConsumer() {
         let waiter = protected.withLock { wake(&$0) }
+        waiter?.resume()
+    }
+
+    /// The pacer's tick: the deadline of registration `token` has passed. Ignored when the
+    /// consumer has looked at its queue since it registered (the registration is stale).
+    func wakeConsumer(token: UInt64) {
+        let waiter = protected.withLock { state in
+            state.pacerToken == token ? wake(&state) : nil
+        }
         waiter?.resume()
     }
 
@@ -116,9 +129,10 @@ final class LiveOutbox: Sendable {
                 return nil
             }
             let now = clock.now()
-            let action = protected.withLock { state in
+            let (action, token) = protected.withLock { state in
                 state.signalled = false
-                return state.machine.next(now: now)
+                state.pacerToken &+= 1
+                return (state.machine.next(now: now), state.pacerToken)
             }
             switch action {
             case .finish:
@@ -126,7 +140,7 @@ final class LiveOutbox: Sendable {
             case .emit(let emission):
                 return encode(emission)
             case .wait(let deadline):
-                await wait(until: deadline)
+                await wait(until: deadline, token: token)
             }
         }
     }
@@ -150,10 +164,10 @@ final class LiveOutbox: Sendable {
     }
 
     /// Returns when something is queued, the connection ends, `deadline` passes, or the task is cancelled.
-    private func wait(until deadline: Duration?) async {
+    private func wait(until deadline: Duration?, token: UInt64) async {
         guard let deadline else { return await waitForSignal() }
         // The hub's tick wakes it: no timer and no child tasks of its own.
-        if pacer.schedule(self, at: deadline) { return await waitForSignal() }
+        if pacer.schedule(self, at: deadline, token: token) { return await waitForSignal() }
         let clock = self.clock
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await clock.sleep(deadline) }

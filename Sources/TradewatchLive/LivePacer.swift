@@ -16,7 +16,7 @@ final class LivePacer: Sendable {
 
     private struct State {
         var ticking = false
-        var sleepers: [(deadline: Duration, outbox: LiveOutbox)] = []
+        var sleepers: [(deadline: Duration, outbox: LiveOutbox, token: UInt64)] = []
     }
 
     private let state = Mutex(State())
@@ -29,12 +29,12 @@ final class LivePacer: Sendable {
     /// Consumers registered and not yet woken.
     var waitingCount: Int { state.withLock { $0.sleepers.count } }
 
-    /// Registers `outbox` to be woken at the first tick at or after `deadline`; `false` when no
-    /// tick runs (the caller must sleep itself).
-    func schedule(_ outbox: LiveOutbox, at deadline: Duration) -> Bool {
+    /// Registers `outbox` to be woken at the first tick at or after `deadline` (unless its
+    /// registration `token` is stale by then); `false` when no tick runs (the caller must sleep itself).
+    func schedule(_ outbox: LiveOutbox, at deadline: Duration, token: UInt64) -> Bool {
         let (scheduled, first) = state.withLock { state -> (Bool, Bool) in
             guard state.ticking else { return (false, false) }
-            state.sleepers.append((deadline, outbox))
+            state.sleepers.append((deadline, outbox, token))
             return (true, state.sleepers.count == 1)
         }
         if first { firstSleeper.fire() }
@@ -56,17 +56,17 @@ final class LivePacer: Sendable {
     /// Wakes every registered connection whose deadline is at or before `now`.
     func wakeDue(now: Duration) {
         ticks.add(1, ordering: .relaxed)
-        let due = state.withLock { state -> [LiveOutbox] in
+        let due = state.withLock { state -> [(outbox: LiveOutbox, token: UInt64)] in
             guard state.sleepers.contains(where: { $0.deadline <= now }) else { return [] }
-            var due: [LiveOutbox] = []
+            var due: [(outbox: LiveOutbox, token: UInt64)] = []
             state.sleepers.removeAll { sleeper in
                 guard sleeper.deadline <= now else { return false }
-                due.append(sleeper.outbox)
+                due.append((sleeper.outbox, sleeper.token))
                 return true
             }
             return due
         }
-        for outbox in due { outbox.wakeConsumer() }
+        for sleeper in due { sleeper.outbox.wakeConsumer(token: sleeper.token) }
     }
 
     /// The tick runs: from now on consumers register instead of sleeping.
