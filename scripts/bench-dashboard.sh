@@ -10,7 +10,10 @@
 # - smoothness: a line chart of the dashboard's own code drawing 8 series of 10,000 points, one
 #   new point per series 10 times a second, on top of the live page; long tasks (> 50 ms) are
 #   counted with a PerformanceObserver and every draw is timed;
-# - memory: the JS heap after a forced garbage collection, sampled every 15 s over the run.
+# - memory: the JS heap after a forced garbage collection, sampled every 15 s over the run;
+# - attribution: each long task with the long animation frame around it (scripts, where from,
+#   forced layout, rendering) or the benchmark's own forced GC, and for the last 30 s (traced)
+#   the main thread's CPU by activity (commit, paint, layout, timers, scripts…).
 # Results: $OUT/bench.json (default .build/bench-dashboard) and a screenshot. The server is the
 # debug build (TRADEWATCH_BIN to change it): it only serves files from memory and the demo feed.
 set -euo pipefail

@@ -3,8 +3,11 @@
 # installed if missing) loads the page from a real `tradewatch serve --demo` and, through the
 # DevTools protocol (scripts/dashboard-browser.py, Python's standard library only), waits until
 # every panel shows simulated data (DOM) and every chart has drawn (canvas pixels); saves
-# screenshots at 1280x800 and 390x844 in dark and light; opens a correlation id; restarts the
-# server and checks the page reconnects without a reload. It fails on any console error or
+# screenshots at 1280x800 and 390x844 in dark and light (and the whole phone page); checks the
+# number formatters on edge values (no exponent notation, units that roll over); opens a
+# correlation id; switches a chart's metric and window; sets the log level and text filters
+# (the server's matching lines must show); restarts the server and checks the page reconnects
+# without a reload. It fails on any console error or
 # uncaught exception, an empty chart or a panel without data.
 #
 # Screenshots and logs go to $BROWSER_TEST_OUT (default .build/browser-test, the CI artifacts);

@@ -342,6 +342,155 @@ CORRELATION_CHECK = r"""
 })()
 """
 
+# The number formatters on edge values: exact answers for the cases that once went wrong (the unit
+# chosen before rounding reached 1000, then `1.00e+3 MiB`), and a sweep of magnitudes from 5e-9 to
+# 1e15, both signs, every unit and every precision the axis labels use, none of which may come
+# out in exponent notation.
+FORMAT_CHECK = r"""
+(async () => {
+  const f = await import('./assets/format.js');
+  const MiB = 2 ** 20, GiB = 2 ** 30;
+  const cases = [
+    ['formatBytes', [1023.9 * MiB], '1 GiB'], ['formatBytes', [1023.95 * 1024], '1 MiB'],
+    ['formatBytes', [1023.95 * MiB], '1 GiB'], ['formatBytes', [1023.95 * GiB], '1 TiB'],
+    ['formatBytes', [1000 * MiB], '0.977 GiB'], ['formatBytes', [999.6], '0.976 KiB'],
+    ['formatBytes', [512], '512 B'], ['formatBytes', [0], '0 B'], ['formatBytes', [-1.5 * GiB], '-1.5 GiB'],
+    ['formatValue', [999.7, 'us'], '1 ms'], ['formatValue', [999.4, 'us'], '999 µs'],
+    ['formatValue', [0.9999, 'ms'], '1 ms'], ['formatValue', [-0.9999, 'ms'], '-1 ms'],
+    ['formatValue', [0.5, 'us'], '500 ns'], ['formatValue', [999.96, 'ms'], '1 s'],
+    ['formatDuration', [0.99996], '1 s'], ['formatDuration', [119.99], '2m 00s'],
+    ['formatDuration', [179.7], '3m 00s'], ['formatDuration', [-179.7], '-3m 00s'],
+    ['formatDuration', [0], '0'], ['formatDuration', [9000], '2h 30m'],
+    ['formatValue', [999.7, 'percent'], '1,000%'], ['formatValue', [999.5, 'percent'], '1,000%'],
+    ['formatValue', [99.99, 'percent'], '100%'], ['formatValue', [1e-5, 'percent'], '0.00001%'],
+    ['formatValue', [999.99, 'bps'], '1,000 bps'], ['formatValue', [999.99, 'plain'], '1,000'],
+    ['formatValue', [999999.7, 'plain'], '1M'], ['formatValue', [-999999.7, 'plain'], '-1M'],
+    ['formatValue', [1.234e-5, 'plain'], '0.00001234'], ['formatValue', [0, 'plain'], '0'],
+    ['formatNumber', [999960, 3], '1M'], ['formatNumber', [1e15, 3], '1000T'],
+  ];
+  const failures = [];
+  for (const [name, args, want] of cases) {
+    const got = f[name](...args);
+    if (got !== want) failures.push(`${name}(${args.join(', ')}) is "${got}", want "${want}"`);
+  }
+  let count = cases.length;
+  const units = ['bytes', 'us', 'ms', 's', 'percent', 'bps', 'plain'];
+  for (let exponent = -8; exponent <= 15; exponent += 1) {
+    for (const mantissa of [1, 0.9995, 0.99996, 0.9999999, 1.0239, 1.02399, 0.5]) {
+      for (const sign of [1, -1]) {
+        const value = sign * mantissa * 10 ** exponent;
+        const texts = [f.formatNumber(value), f.formatNumber(value, 3), f.formatBytes(value * 1024),
+                       f.formatDuration(value)];
+        for (const unit of units) for (let digits = 3; digits <= 9; digits += 1) texts.push(f.formatValue(value, unit, digits));
+        texts.push(...f.tickLabels([value, value * 1.001, value * 1.002], 'bytes'));
+        count += texts.length;
+        const bad = texts.find((text) => /\de[+-]?\d/.test(text) || /NaN|undefined|Infinity/.test(text));
+        if (bad !== undefined) failures.push(`${value}: "${bad}"`);
+      }
+    }
+  }
+  return { count, failures: failures.slice(0, 20) };
+})()
+"""
+
+# Shared by the interaction checks below: bounded waits and coloured pixels of a canvas.
+PAGE_HELPERS = r"""
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const waitFor = async (ok, ms) => {
+  for (const end = Date.now() + ms; Date.now() < end; await pause(100)) if (ok()) return true;
+  return ok();
+};
+const colored = (canvas) => {
+  if (!canvas || !canvas.width || !canvas.height) return 0;
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let count = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] > 200 && Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]) > 60) count += 1;
+  }
+  return count;
+};
+const dayAgo = () => new Date(Date.now() - 86400e3).toISOString();
+const rowsOf = async (query) => (await (await fetch(`api/v1/logs?${query}&start=${dayAgo()}`)).json()).rows;
+"""
+
+# The first metric chart switched to another metric, then to the 1 h window: the title, the
+# legend and the drawing follow; the original choice is put back after.
+METRIC_SWITCH_CHECK = r"""
+(async () => {
+  %s
+  const panel = document.getElementById('metric-a');
+  const picker = panel.querySelector('.metric-picker');
+  const canvas = panel.querySelector('canvas');
+  const title = panel.querySelector('.panel-title');
+  const before = picker.value;
+  const names = [...picker.options].map((option) => option.value);
+  const other = names.find((name) => name !== before && /^system\.cpu\.usage|^process\.cpu/.test(name))
+    || names.find((name) => name !== before);
+  if (!other) return `only one metric to pick (${before})`;
+  const legendBefore = panel.querySelector('.legend').textContent;
+  picker.value = other;
+  picker.dispatchEvent(new Event('change'));
+  const drawn = () => Number(canvas.dataset.points) > 0 && colored(canvas) >= 150
+    && [...panel.querySelectorAll('.legend b')].some((b) => /\d/.test(b.textContent));
+  if (!await waitFor(() => title.textContent === other && panel.querySelector('.legend').textContent !== legendBefore && drawn(), 15000)) {
+    return `after picking ${other}: title "${title.textContent}", ${canvas.dataset.points} points, legend "${panel.querySelector('.legend').textContent}"`;
+  }
+  const hour = panel.querySelector('[data-window="1h"]');
+  hour.click();
+  await pause(300);
+  if (hour.getAttribute('aria-pressed') !== 'true') return '1h window button not pressed after a click';
+  if (!await waitFor(drawn, 15000)) return `1h window of ${other}: ${canvas.dataset.points} points, ${colored(canvas)} coloured pixels`;
+  const detail = `${before} → ${other}, 5m → 1h: ${canvas.dataset.points} points drawn`;
+  panel.querySelector('[data-window="5m"]').click();
+  picker.value = before;
+  picker.dispatchEvent(new Event('change'));
+  if (!await waitFor(() => title.textContent === before && drawn(), 15000)) return `back to ${before}: not drawn again`;
+  return `ok: ${detail}`;
+})()
+""" % PAGE_HELPERS
+
+# Log filters reach past the page's own latest lines: "warning and up" shows the server's newest
+# warning, and text shows an old line found by the server (the page keeps only the newest
+# 1,000); every line shown matches; clearing the filters shows the live tail again.
+LOG_FILTER_CHECK = r"""
+(async () => {
+  %s
+  const panel = document.getElementById('logs');
+  const picker = panel.querySelector('.log-level');
+  const search = panel.querySelector('.log-search');
+  const items = () => [...panel.querySelectorAll('.log-list li')];
+  const set = (element, value, event) => { element.value = value; element.dispatchEvent(new Event(event)); };
+  const serious = ['warning', 'error', 'critical'];
+  const details = [];
+  const warning = (await rowsOf('level=warning,error,critical&order=desc&limit=1'))[0];
+  set(picker, 'warning', 'change');
+  if (warning) {
+    const at = (li) => li.querySelector('time').getAttribute('datetime') === warning.ts;
+    if (!await waitFor(() => items().some(at), 10000)) return `level "warning and up": the newest warning (${warning.ts} ${warning.message}) not shown`;
+  } else {
+    await pause(1500);
+  }
+  const wrong = items().map((li) => li.querySelector('.badge').textContent).filter((level) => !serious.includes(level));
+  if (wrong.length) return `level "warning and up" shows ${wrong.length} lines below it (${wrong[0]})`;
+  details.push(`${items().length} lines at warning or above`);
+  set(picker, 'trace', 'change');
+  const old = (await rowsOf('order=asc&limit=100')).find((row) => row.correlation_id);
+  if (!old) return 'no log line with a correlation id on the server';
+  const text = old.correlation_id.slice(0, 12);
+  set(search, text, 'input');
+  const found = () => items().some((li) => li.querySelector('time').getAttribute('datetime') === old.ts);
+  if (!await waitFor(found, 10000)) return `text "${text}": the server's line ${old.ts} "${old.message}" not shown`;
+  const stray = items().filter((li) => !li.textContent.toLowerCase().includes(text));
+  if (stray.length) return `text "${text}" shows a line without it: ${stray[0].textContent}`;
+  details.push(`"${text}" found ${items().length} lines back to ${old.ts}`);
+  set(search, '', 'input');
+  if (!await waitFor(() => items().length >= 20 && !panel.querySelector('.log-count').textContent.includes('matching'), 5000)) {
+    return `filters cleared: ${items().length} lines, "${panel.querySelector('.log-count').textContent}"`;
+  }
+  return `ok: ${details.join('; ')}`;
+})()
+""" % PAGE_HELPERS
+
 
 def wait_for_panels(page, timeout):
     deadline = time.time() + timeout
@@ -382,6 +531,10 @@ def run_test(args, browser, server, page, url):
     timing = page.evaluate("JSON.stringify(performance.getEntriesByType('navigation')[0].toJSON())")
     load_ms = json.loads(timing)["loadEventEnd"]
     passed("page loads", f"load event after {load_ms:.0f} ms")
+    formats = page.evaluate(FORMAT_CHECK)
+    if formats["failures"]:
+        raise Failure("number formatting:\n  " + "\n  ".join(formats["failures"]))
+    passed("numbers never shown in exponent notation, units roll over", f"{formats['count']} values")
     wait_for_panels(page, args.timeout)
     passed("every panel shows data at 1280x800", f"after {time.time() - started:.1f} s")
     shots = []
@@ -434,6 +587,13 @@ def run_test(args, browser, server, page, url):
         raise Failure(f"correlation dialog: {answer}")
     passed("clicking a correlation id shows its log lines and executions", answer[4:])
 
+    for name, expression in (("the metric picker and time window redraw the chart", METRIC_SWITCH_CHECK),
+                             ("log filters find the server's matching lines, live ones added", LOG_FILTER_CHECK)):
+        answer = page.evaluate(expression, timeout=60)
+        if not str(answer).startswith("ok"):
+            raise Failure(f"{name}: {answer}")
+        passed(name, answer[4:])
+
     focusable = page.evaluate(
         "[...document.querySelectorAll('#panels button, #panels select, #panels input, #panels canvas')]"
         ".filter((e) => e.tabIndex >= 0 && !e.disabled && e.offsetParent !== null).length")
@@ -466,8 +626,7 @@ def run_test(args, browser, server, page, url):
     if args.screenshots:
         os.makedirs(args.screenshots, exist_ok=True)
         for path in shots:
-            if not path.endswith("-full.png"):
-                shutil.copy(path, os.path.join(args.screenshots, os.path.basename(path)))
+            shutil.copy(path, os.path.join(args.screenshots, os.path.basename(path)))
     print(f"screenshots: {' '.join(shots)}")
     print(f"{len(results)} passed, 0 failed")
 
@@ -507,8 +666,31 @@ BENCH_DRIVER = r"""
   const draw = chart.draw.bind(chart);
   chart.draw = () => { const t = performance.now(); draw(); draws.push(performance.now() - t); };
   const longTasks = [];
-  new PerformanceObserver((list) => { for (const entry of list.getEntries()) longTasks.push(entry.duration); })
+  const longTaskTimes = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      longTasks.push(entry.duration);
+      longTaskTimes.push([Math.round(entry.startTime), Math.round(entry.duration)]);
+    }
+  })
     .observe({ type: 'longtask', buffered: false });
+  // What the long frames were made of: scripts (where from, forced layout), style and layout,
+  // and when (to line them up with the benchmark's own forced garbage collections).
+  const longFrames = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      longFrames.push({
+        start: Math.round(e.startTime), duration: Math.round(e.duration), blocking: Math.round(e.blockingDuration),
+        render: e.renderStart ? Math.round(e.startTime + e.duration - e.renderStart) : 0,
+        styleAndLayout: e.styleAndLayoutStart ? Math.round(e.startTime + e.duration - e.styleAndLayoutStart) : 0,
+        scripts: e.scripts.map((x) => ({
+          invoker: x.invoker, type: x.invokerType, source: `${x.sourceURL.split('/').pop()}:${x.sourceFunctionName}`,
+          duration: Math.round(x.duration), forcedLayout: Math.round(x.forcedStyleAndLayoutDuration),
+          pause: Math.round(x.pauseDuration) })),
+      });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: false });
+  const marks = [];
   let updates = 0;
   setInterval(() => {
     const t = Date.now();
@@ -516,7 +698,7 @@ BENCH_DRIVER = r"""
     updates += 1;
     chart.invalidate();
   }, step);
-  window.__bench = { draws, longTasks, get updates() { return updates; }, series };
+  window.__bench = { draws, longTasks, longTaskTimes, longFrames, marks, get updates() { return updates; }, series };
   return series.map((one) => one.length);
 })()
 """
@@ -543,8 +725,63 @@ def trace_main_thread(browser, seconds):
     browser.listeners.remove(listener)
     main = {(e["pid"], e["tid"]) for e in events
             if e.get("name") == "thread_name" and e.get("args", {}).get("name") == "CrRendererMain"}
-    return [(e["dur"] / 1000, e.get("tdur", e["dur"]) / 1000) for e in events
-            if (e.get("pid"), e.get("tid")) in main and e.get("name") == "RunTask" and e.get("ph") == "X"]
+    on_main = sorted((e for e in events if (e.get("pid"), e.get("tid")) in main and e.get("ph") == "X" and "dur" in e),
+                     key=lambda e: (e["ts"], -e["dur"]))
+    tasks = [e for e in on_main if e.get("name") == "RunTask"]
+    return [(e["dur"] / 1000, e.get("tdur", e["dur"]) / 1000) for e in tasks], cpu_by_activity(tasks, on_main)
+
+
+def cpu_by_activity(tasks, on_main):
+    """CPU milliseconds of the main thread by what its tasks did (the outermost named event inside
+    each task: a timer, an animation frame, a message, layout, paint…), for every task and for
+    the tasks over 50 ms of wall-clock time."""
+    def label(e):
+        data = e.get("args", {}).get("data", {})
+        detail = data.get("type") or data.get("functionName") or ""
+        url = (data.get("url") or "").rsplit("/", 1)[-1]
+        return " ".join(part for part in (e["name"], detail, url) if part)
+
+    everything, in_long = {}, {}
+    index = 0
+    for task in tasks:
+        end = task["ts"] + task["dur"]
+        inside_until = task["ts"]
+        while index < len(on_main) and on_main[index]["ts"] < task["ts"]:
+            index += 1
+        cursor = index
+        while cursor < len(on_main) and on_main[cursor]["ts"] < end:
+            event = on_main[cursor]
+            cursor += 1
+            if event is task or event["name"] == "RunTask" or event["ts"] < inside_until:
+                continue
+            inside_until = event["ts"] + event["dur"]
+            cpu = event.get("tdur", event["dur"]) / 1000
+            name = label(event)
+            ms, count = everything.get(name, (0, 0))
+            everything[name] = (ms + cpu, count + 1)
+            if task["dur"] > 50000:
+                ms, count = in_long.get(name, (0, 0))
+                in_long[name] = (ms + cpu, count + 1)
+    top = lambda table: {name: f"{ms:.1f} ms in {count}" for name, (ms, count)
+                         in sorted(table.items(), key=lambda x: -x[1][0])[:12]}
+    return {"all_tasks_cpu_ms": top(everything), "tasks_over_50ms_wall_cpu_ms": top(in_long)}
+
+
+def explain_long_tasks(tasks, frames, marks):
+    """Each long task with what overlapped it: the benchmark's forced GC, or the long animation
+    frame around it (its scripts and rendering)."""
+    collections = [(start, end) for (name, start), (_, end) in zip(marks[0::2], marks[1::2]) if name == "gc"]
+    explained = []
+    for start, duration in tasks:
+        end = start + duration
+        what = {"start_ms": start, "duration_ms": duration}
+        if any(gc_start - 5 <= end and start <= gc_end + 5 for gc_start, gc_end in collections):
+            what["during"] = "the benchmark's forced garbage collection (HeapProfiler.collectGarbage)"
+        frame = next((f for f in frames if f["start"] - 5 <= start <= f["start"] + f["duration"]), None)
+        if frame:
+            what["frame"] = frame
+        explained.append(what)
+    return explained
 
 
 def run_bench(args, browser, server, page, url):
@@ -567,15 +804,20 @@ def run_bench(args, browser, server, page, url):
     next_sample = started
     while time.time() - started < duration:
         if time.time() >= next_sample:
+            page.evaluate("window.__bench.marks.push(['gc', Math.round(performance.now())])")
             page.send("HeapProfiler.collectGarbage")
+            page.evaluate("window.__bench.marks.push(['gc end', Math.round(performance.now())])")
             metrics = {m["name"]: m["value"] for m in page.send("Performance.getMetrics")["metrics"]}
             samples.append((time.time() - started, metrics["JSHeapUsedSize"], metrics.get("Nodes", 0)))
             print(f"  t={samples[-1][0]:5.0f} s  heap {samples[-1][1] / 2**20:6.2f} MiB  DOM nodes {samples[-1][2]:.0f}", flush=True)
             next_sample += args.sample_seconds
         time.sleep(1)
-    tasks = trace_main_thread(browser, 30)
+    # The run's figures are read before the trace: collecting a trace makes long tasks of its own.
     result = page.evaluate(
-        "({draws: window.__bench.draws.slice(), longTasks: window.__bench.longTasks.slice(), updates: window.__bench.updates})")
+        "({draws: window.__bench.draws.slice(), longTasks: window.__bench.longTasks.slice(), updates: window.__bench.updates,"
+        " longFrames: window.__bench.longFrames.slice(), marks: window.__bench.marks.slice(),"
+        " longTaskTimes: window.__bench.longTaskTimes.slice()})")
+    tasks, activity = trace_main_thread(browser, 30)
     draws = sorted(result["draws"])
     long_tasks = result["longTasks"]
     heaps = [s[1] / 2**20 for s in samples]
@@ -592,11 +834,13 @@ def run_bench(args, browser, server, page, url):
         "draw_ms": {"median": round(statistics.median(draws), 2), "p95": round(draws[int(len(draws) * 0.95)], 2),
                     "max": round(draws[-1], 2)},
         "long_tasks_over_50ms": len(long_tasks),
+        "long_tasks": explain_long_tasks(result["longTaskTimes"], result["longFrames"], result["marks"]),
         "longest_task_ms": round(max(long_tasks), 1) if long_tasks else 0,
         "traced_30s": {"tasks": len(tasks), "over_50ms_wall": sum(1 for w, _ in tasks if w > 50),
                        "over_50ms_cpu": sum(1 for _, c in tasks if c > 50),
                        "max_wall_ms": round(max((w for w, _ in tasks), default=0), 1),
-                       "max_cpu_ms": round(max((c for _, c in tasks), default=0), 1)},
+                       "max_cpu_ms": round(max((c for _, c in tasks), default=0), 1),
+                       "cpu_ms": round(sum(c for _, c in tasks), 1), **activity},
         "load_average": open("/proc/loadavg").read().split()[:3],
         "heap_mib": {"first": round(heaps[0], 2), "last": round(heaps[-1], 2), "min": round(min(heaps), 2),
                      "max": round(max(heaps), 2),
@@ -607,7 +851,8 @@ def run_bench(args, browser, server, page, url):
     }
     page.screenshot(os.path.join(args.out, "bench.png"))
     with open(os.path.join(args.out, "bench.json"), "w") as handle:
-        json.dump({"summary": summary, "heap_samples": samples}, handle, indent=2)
+        json.dump({"summary": summary, "heap_samples": samples, "long_frames": result["longFrames"],
+                   "marks": result["marks"]}, handle, indent=2)
     print(json.dumps(summary, indent=2))
 
 

@@ -85,13 +85,21 @@ function url(path, parameters) {
   return target;
 }
 
-/** GETs `path` (relative, e.g. `api/v1/logs`) and returns the Response; asks for a key on 401. */
-export async function request(path, parameters, accept = 'application/json') {
+/**
+ * GETs `path` (relative, e.g. `api/v1/logs`), or POSTs `body` as JSON when there is one, and
+ * returns the Response; asks for a key on 401.
+ */
+export async function request(path, parameters, accept = 'application/json', body = undefined) {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const headers = { Accept: accept };
     const key = currentKey();
     if (key) headers.Authorization = `Bearer ${key}`;
-    const response = await fetch(url(path, parameters), { headers, cache: 'no-store' });
+    const init = { headers, cache: 'no-store' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      Object.assign(init, { method: 'POST', body: JSON.stringify(body) });
+    }
+    const response = await fetch(url(path, parameters), init);
     if (response.status === 401) {
       const detail = await problemDetail(response);
       if (key) storeKey('');
@@ -116,6 +124,16 @@ async function problemDetail(response) {
 
 export async function getJSON(path, parameters) {
   return (await request(path, parameters)).json();
+}
+
+/**
+ * Runs a read-only SQL statement (`POST api/v1/query`, `?` placeholders bound to `params`) and
+ * returns its rows as objects keyed by column name.
+ */
+export async function querySQL(sql, params = [], timeoutMs = 3000) {
+  const answer = await (await request('api/v1/query', {}, 'application/json', { sql, params, timeout_ms: timeoutMs })).json();
+  const names = answer.columns.map((column) => column.name);
+  return answer.rows.map((row) => Object.fromEntries(names.map((name, index) => [name, row[index]])));
 }
 
 export async function getText(path, parameters) {

@@ -2,7 +2,7 @@
 // now (and revisions) from a live candle subscription.
 
 import { getJSON } from './api.js';
-import { h, preferences, setText } from './dom.js';
+import { h, preferences, setText, throttle } from './dom.js';
 import { formatAmount, formatSigned, intervalMilliseconds, isoAgo, parseTime } from './format.js';
 import { CandleChart } from './candlechart.js';
 
@@ -21,6 +21,8 @@ export class CandlePanel {
     this.bars = [];
     this.subscription = null;
     this.generation = 0;
+    // Trades revise the forming bar many times a second: the chart follows four times a second.
+    this.publishSoon = throttle(() => this.publish(), 250);
     this.picker.addEventListener('change', () => {
       preferences.set('candles.symbol', this.picker.value);
       this.select(this.picker.value, this.interval);
@@ -106,7 +108,7 @@ export class CandlePanel {
       else bars.splice(index, 0, next);
     }
     if (bars.length > maxBars) bars.splice(0, bars.length - maxBars);
-    this.publish();
+    this.publishSoon();
   }
 
   publish() {

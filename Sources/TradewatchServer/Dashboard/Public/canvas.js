@@ -1,12 +1,19 @@
 // What every chart shares: a canvas sized to its box and the screen's pixel ratio, colours
 // taken from the page's theme, nice axis ticks.
 
-/** Keeps a canvas's backing store matched to its CSS size; calls `redraw` when it changes. */
+/**
+ * Keeps a canvas's backing store matched to its CSS size; calls `redraw` when it changes. The CSS
+ * size is remembered from the observer (`canvas.cssSize`), so drawing never reads `clientWidth`:
+ * that read forces a style and layout of the whole page when a list changed since the last
+ * frame, and several charts drawing between DOM updates would lay the page out again each time.
+ */
 export function fitCanvas(canvas, redraw) {
-  const observer = new ResizeObserver(() => {
+  const observer = new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1].contentRect;
+    canvas.cssSize = { width: box.width, height: box.height };
     const ratio = window.devicePixelRatio || 1;
-    const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
-    const height = Math.max(1, Math.round(canvas.clientHeight * ratio));
+    const width = Math.max(1, Math.round(box.width * ratio));
+    const height = Math.max(1, Math.round(box.height * ratio));
     if (canvas.width !== width || canvas.height !== height) {
       canvas.width = width;
       canvas.height = height;
@@ -19,10 +26,11 @@ export function fitCanvas(canvas, redraw) {
 
 /** A 2D context scaled so drawing is in CSS pixels; also returns the CSS size. */
 export function context(canvas) {
-  const ratio = canvas.width / Math.max(1, canvas.clientWidth);
+  const { width, height } = canvas.cssSize || { width: canvas.clientWidth, height: canvas.clientHeight };
+  const ratio = canvas.width / Math.max(1, width);
   const ctx = canvas.getContext('2d');
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  return { ctx, width: canvas.clientWidth, height: canvas.clientHeight };
+  return { ctx, width, height };
 }
 
 let cachedTheme = null;

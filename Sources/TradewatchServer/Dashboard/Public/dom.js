@@ -53,18 +53,23 @@ export function perFrame(fn) {
   };
 }
 
-/** Calls fn at most every `ms` milliseconds (trailing call kept). */
+/**
+ * Calls fn at most every `ms` milliseconds (trailing call kept), on a page-wide grid of `ms`
+ * steps: every list, legend and chart throttled to 250 ms updates at the same moments, so the
+ * browser renders (and composites) one frame for all of them instead of one for each.
+ */
 export function throttle(fn, ms) {
   let timer = null;
-  let last = 0;
+  let last = -Infinity;
   return () => {
     if (timer) return;
-    const wait = Math.max(0, last + ms - performance.now());
+    const now = performance.now();
+    const due = Math.ceil(Math.max(now, last + ms) / ms) * ms;
     timer = setTimeout(() => {
       timer = null;
-      last = performance.now();
+      last = due;
       fn();
-    }, wait);
+    }, due - now);
   };
 }
 

@@ -18,7 +18,10 @@ export class ExecutionPanel {
     this.elements = new Map();
     this.pending = [];
     this.render = throttle(() => this.update(), 250);
-    this.enrich = throttle(() => this.fetchQuality(), 1000);
+    // Slippage needs the mid at the fill (quotes the page does not hold): asked of the quality
+    // query soon after fills arrive, one request at a time.
+    this.enrich = throttle(() => this.fetchQuality(), 300);
+    this.fetching = false;
     live.subscribe({ table: 'executions' }, { onRows: (rows) => this.receive(rows), onResume: () => this.load() });
     this.load();
   }
@@ -61,7 +64,8 @@ export class ExecutionPanel {
   /** Slippage of the fills that arrived live, from the quality query over their time span. */
   async fetchQuality() {
     const unchecked = this.rows.filter((row) => !row.checked);
-    if (unchecked.length === 0) return;
+    if (unchecked.length === 0 || this.fetching) return;
+    this.fetching = true;
     const oldest = unchecked.reduce((a, b) => (a.t <= b.t ? a : b));
     try {
       const answer = await getJSON('api/v1/executions/quality', { start: oldest.ts });
@@ -71,10 +75,11 @@ export class ExecutionPanel {
         if (found) Object.assign(row, found, { checked: true });
         else if (Date.now() - row.t > 30e3) row.checked = true; // no mid to compare with
       }
-      this.render();
+      this.update();
     } catch (error) {
       console.warn(`execution quality: ${error.message}`);
     }
+    this.fetching = false;
     if (this.rows.some((row) => !row.checked && Date.now() - row.t < 30e3)) this.enrich();
   }
 

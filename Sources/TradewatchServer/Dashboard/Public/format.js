@@ -94,19 +94,21 @@ export function tickLabels(values, unit) {
   return labels;
 }
 
-/** A number with about `significant` digits and k/M/G suffixes past ten thousand. */
+/**
+ * A number with about `significant` digits and k/M/G/T suffixes past ten thousand. The value is
+ * rounded before the suffix is chosen, so 999,960 with 3 digits is `1M`, not `1000k`.
+ */
 export function formatNumber(value, significant = 4) {
   if (!Number.isFinite(value)) return '—';
-  const magnitude = Math.abs(value);
+  if (value === 0) return '0';
+  const magnitude = Math.abs(rounded(value, significant));
   if (magnitude >= 1e4) {
     for (const [limit, suffix] of [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']]) {
-      if (magnitude >= limit) return `${trim((value / limit).toPrecision(significant))}${suffix}`;
+      if (magnitude >= limit) return `${digitsOf(value / limit, significant)}${suffix}`;
     }
   }
-  if (magnitude === 0) return '0';
   if (magnitude >= 1000) return integerFormat.format(value);
-  if (magnitude < 1e-3) return value.toExponential(1);
-  return trim(value.toPrecision(significant));
+  return digitsOf(value, significant);
 }
 
 /** A price or amount: two decimals with thousands separators (more for small prices). */
@@ -126,27 +128,67 @@ function trim(text) {
   return text.includes('.') && !text.includes('e') ? text.replace(/\.?0+$/, '') : text;
 }
 
+/** `value` rounded to `digits` significant digits (as `toPrecision` would show it). */
+function rounded(value, digits) {
+  return Number(value.toPrecision(digits));
+}
+
+const plainFormats = new Map();
+
+/**
+ * `value` with `digits` significant digits and never in exponent notation: `toPrecision` turns to
+ * `1.00e+3` once rounding reaches 10^digits and below 1e-6; those are written out instead
+ * (`1000`, `0.000000123`). Only magnitudes below 1e-9 keep an exponent: that many zeros would
+ * hide the digits.
+ */
+function digitsOf(value, digits) {
+  const text = value.toPrecision(digits);
+  if (!text.includes('e')) return trim(text);
+  if (value !== 0 && Math.abs(value) < 1e-9) return value.toExponential(Math.max(0, digits - 2));
+  let format = plainFormats.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { maximumSignificantDigits: digits, useGrouping: false });
+    plainFormats.set(digits, format);
+  }
+  return format.format(value);
+}
+
+/**
+ * Bytes in binary units: `512 B`, `1.5 KiB`, `973 MiB`. The unit steps up once the value, rounded
+ * to `digits`, reaches 1000 of the current one, so the number never needs a fourth whole digit
+ * (1023.9 MiB is `1 GiB`, not `1.02e+3 MiB`).
+ */
 export function formatBytes(value, digits = 3) {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  if (!Number.isFinite(value)) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let scaled = value;
   let index = 0;
-  while (Math.abs(scaled) >= 1024 && index < units.length - 1) {
+  const shown = () => (index === 0 ? Math.round(scaled) : rounded(scaled, digits));
+  while (Math.abs(shown()) >= 1000 && index < units.length - 1) {
     scaled /= 1024;
     index += 1;
   }
-  return `${index === 0 ? Math.round(scaled) : trim(scaled.toPrecision(digits))} ${units[index]}`;
+  return `${index === 0 ? Math.round(scaled) : digitsOf(scaled, digits)} ${units[index]}`;
 }
 
-/** Seconds as `850 µs`, `12.3 ms`, `4.2 s`, `3m 20s`. */
+/**
+ * Seconds as `85 ns`, `850 µs`, `12.3 ms`, `4.2 s`, `3m 20s`, `2h 05m`. The unit is chosen after
+ * rounding to `digits`, so 999.7 µs is `1 ms` and 0.99996 s is `1 s`.
+ */
 export function formatDuration(seconds, digits = 3) {
-  const magnitude = Math.abs(seconds);
-  if (magnitude === 0) return '0';
-  if (magnitude < 1e-3) return `${trim((seconds * 1e6).toPrecision(digits))} µs`;
-  if (magnitude < 1) return `${trim((seconds * 1e3).toPrecision(digits))} ms`;
-  if (magnitude < 120) return `${trim(seconds.toPrecision(digits))} s`;
-  return `${Math.floor(seconds / 60)}m ${Math.round(seconds % 60)}s`;
+  if (!Number.isFinite(seconds)) return '—';
+  if (seconds === 0) return '0';
+  const magnitude = Math.abs(rounded(seconds, digits));
+  if (magnitude < 1e-6) return `${digitsOf(seconds * 1e9, digits)} ns`;
+  if (magnitude < 1e-3) return `${digitsOf(seconds * 1e6, digits)} µs`;
+  if (magnitude < 1) return `${digitsOf(seconds * 1e3, digits)} ms`;
+  if (magnitude < 120) return `${digitsOf(seconds, digits)} s`;
+  const sign = seconds < 0 ? '-' : '';
+  const whole = Math.round(Math.abs(seconds));
+  if (whole < 7200) return `${sign}${Math.floor(whole / 60)}m ${pad(whole % 60)}s`;
+  const minutes = Math.round(whole / 60);
+  return `${sign}${Math.floor(minutes / 60)}h ${pad(minutes % 60)}m`;
 }
-
 /** How long ago a time was: `4 s ago`, `3 min ago`. */
 export function ago(ms) {
   const seconds = Math.max(0, (Date.now() - ms) / 1000);

@@ -30,6 +30,9 @@ export class MetricPanel {
     this.subscription = null;
     this.generation = 0;
     this.updateLegend = throttle(() => this.renderLegend(), 250);
+    // Live rows come many times a second; at these windows a redraw moves the lines by about a
+    // pixel per second, so four redraws a second look the same and cost the page far less.
+    this.redrawSoon = throttle(() => this.chart.invalidate(), 250);
     this.picker.addEventListener('change', () => {
       this.automatic = false;
       preferences.set(`${slot}.metric`, this.picker.value);
@@ -159,7 +162,7 @@ export class MetricPanel {
       if (row.name !== this.name || typeof row.value !== 'number') continue;
       this.add(this.grouping.of(row), parseTime(row.ts), row.value, true);
     }
-    this.chart.invalidate();
+    this.redrawSoon();
     this.updateLegend();
   }
 
