@@ -88,7 +88,7 @@ public func buildApplication(
     let router = buildRouter(
         stores: stores, writer: writer, limits: configuration.ingestLimits, metrics: metrics, queries: queries,
         stream: stream, liveStatistics: { hub.statistics }, auth: auth,
-        rateLimiter: rateLimiter)
+        rateLimiter: rateLimiter, accessSink: configuration.accessLogToStandardOutput ? .standardOutput : nil)
     // Operator endpoints under /api/v1/admin/ (the admin scope when auth is on).
     AdminController(archiver: archiver).addRoutes(to: router)
     let webSocketRouter = Router(context: LiveRequestContext.self)
@@ -142,7 +142,7 @@ public func buildApplication(
 func buildRouter(
     stores: Stores, writer: BatchWriter, limits: IngestLimits, metrics: ServerMetrics, queries: QueryController,
     stream: StreamController? = nil, liveStatistics: @escaping @Sendable () -> LiveStatistics = { LiveStatistics() },
-    auth: AuthSetup? = nil, rateLimiter: RateLimiter? = nil
+    auth: AuthSetup? = nil, rateLimiter: RateLimiter? = nil, accessSink: LogSink? = nil
 ) -> Router<TradewatchRequestContext> {
     let router = Router(context: TradewatchRequestContext.self)
     let routes = Set(["/health", "/ready", "/metrics", "/write", "/api/v2/write", "/ping", "/api/v2/ping", "/query", "/openapi.json", "/docs"])
@@ -151,7 +151,9 @@ func buildRouter(
         .union([StreamController.path])
         .union(DashboardController.routes)
         .union(AdminController.routes)
-    router.add(middleware: RequestLoggingMiddleware(metrics: metrics, knownRoutes: routes))
+    var requestLogging = RequestLoggingMiddleware(metrics: metrics, knownRoutes: routes)
+    requestLogging.accessSink = accessSink
+    router.add(middleware: requestLogging)
     auth?.install(on: router, metrics: metrics)
     if let rateLimiter {
         router.add(middleware: RateLimitMiddleware(limiter: rateLimiter, metrics: metrics))

@@ -44,6 +44,9 @@ public struct ServerConfiguration: Sendable {
     /// Hours of one-minute trade bars kept in memory for candles (`--candle-memory-hours`); 0 turns
     /// it off (every candles request runs SQL).
     public var candleMemoryHours = 48
+    /// Logging is JSON lines to standard output and nothing else: access lines are then written
+    /// there as bytes directly (the same lines, at a fraction of the cost of the general path).
+    public var accessLogToStandardOutput = false
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",

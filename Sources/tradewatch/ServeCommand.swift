@@ -161,6 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("log format \(format) is not json or text")
         }
         let selfLogBuffer = selfLogs || env.environment["TRADEWATCH_SELF_LOGS"] == "1" ? SelfLogBuffer() : nil
+        configuration.accessLogToStandardOutput = format == "json" && selfLogBuffer == nil
         // Every log line written inside a request's task carries its correlation id.
         LoggingSystem.bootstrap({ label, provider in
             let output: any LogHandler = format == "json"

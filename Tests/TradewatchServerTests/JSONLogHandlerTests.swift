@@ -57,6 +57,38 @@ import TradewatchTestSupport
         #expect(lines.last?.contains(#""error":"boom""#) == true, "\(lines.last ?? "")")
     }
 
+    /// The access line written as bytes is the line the general path writes for the same request.
+    @Test(arguments: [false, true])
+    func directAccessLinesMatchTheGeneralPath(withKeyAndError: Bool) throws {
+        let captured = Lines()
+        let sink = LogSink { line in captured.lines.withLock { $0.append(line) } }
+        var logger = Logger(label: "tradewatch") { label in JSONLogHandler(label: label, sink: sink) }
+        logger[metadataKey: "correlation_id"] = "req-\"1\""
+        logger[metadataKey: "hb.request.id"] = "0123abcd"
+        logger[metadataKey: "status"] = "overridden by the line's own"
+        let line = AccessLine(
+            method: "GET", path: "/api/v1/metrics/latest", status: 429, bytes: 24_100, durationMilliseconds: "1.234",
+            client: "127.0.0.1", error: withKeyAndError ? "too many \"requests\"" : nil,
+            apiKeyID: withKeyAndError ? "k1" : nil, apiKeyName: withKeyAndError ? "ci" : nil)
+        line.write(level: .warning, logger: logger, to: sink)
+        var metadata: Logger.Metadata = [
+            "method": "GET", "path": "/api/v1/metrics/latest", "status": .stringConvertible(429),
+            "bytes": .stringConvertible(24_100), "duration_ms": "1.234", "client": "127.0.0.1",
+        ]
+        if withKeyAndError {
+            metadata["error"] = "too many \"requests\""
+            metadata["api_key_id"] = "k1"
+            metadata["api_key"] = "ci"
+        }
+        logger.log(level: .warning, "request", metadata: metadata)
+        let lines = captured.all
+        #expect(lines.count == 2)
+        // Everything after the timestamp is the same, byte for byte.
+        let tails = lines.map { $0.drop { $0 != "," } }
+        #expect(tails.first == tails.last, "\(lines)")
+        #expect(lines.first?.contains(#""status":"429""#) == true)
+    }
+
     /// Code without the request's logger (a store, the writer, a library) logging inside the
     /// request's task still tags its lines with the request's correlation id.
     @Test func linesWrittenInsideARequestTaskCarryItsCorrelationId() async throws {

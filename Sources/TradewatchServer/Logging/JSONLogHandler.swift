@@ -81,7 +81,7 @@ public struct JSONLogHandler: LogHandler {
         JSONString.append(text, to: &line)
     }
 
-    private static func append(_ value: Logger.Metadata.Value, to line: inout [UInt8]) {
+    static func append(_ value: Logger.Metadata.Value, to line: inout [UInt8]) {
         switch value {
         case .string(let text): appendQuoted(text, to: &line)
         case .stringConvertible(let value): appendQuoted(value.description, to: &line)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Synchronization
 
 /// Gives every request a correlation id (its `X-Request-ID`, else the trace id of a W3C
 /// `traceparent`, else a new one), puts it on every log line written while handling it and on
@@ -12,9 +13,12 @@ struct RequestLoggingMiddleware: RouterMiddleware {
     let metrics: ServerMetrics
     /// Routes counted by name; any other path is counted as "unmatched" to bound cardinality.
     let knownRoutes: Set<String>
+    /// Where access lines go as bytes (``AccessLine``) when logging is plain JSON to standard
+    /// output; `nil`: through the request's logger like any other line.
+    var accessSink: LogSink?
 
-    static var requestIDHeader: HTTPField.Name { HTTPField.Name("X-Request-ID")! }
-    static var traceparentHeader: HTTPField.Name { HTTPField.Name("traceparent")! }
+    static let requestIDHeader = HTTPField.Name("X-Request-ID")!
+    static let traceparentHeader = HTTPField.Name("traceparent")!
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -53,6 +57,14 @@ struct RequestLoggingMiddleware: RouterMiddleware {
             status >= 500 ? .error
             : status < 400 && Self.isDemoFeed(request.headers) ? .debug : .info
         guard level >= context.logger.logLevel else { return }
+        if let accessSink {
+            AccessLine(
+                method: request.method.rawValue, path: request.uri.path, status: status, bytes: bytes,
+                durationMilliseconds: Self.milliseconds(duration), client: context.clientAddress ?? "-",
+                error: error.map { "\($0)" }, apiKeyID: context.apiKeyID, apiKeyName: context.apiKeyName
+            ).write(level: level, logger: context.logger, to: accessSink)
+            return
+        }
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),
             "path": .string(request.uri.path),
@@ -93,14 +105,36 @@ struct RequestLoggingMiddleware: RouterMiddleware {
                 return String(parts[1]).lowercased()
             }
         }
-        let digits = Array("0123456789abcdef".utf8)
-        var id: [UInt8] = []
-        id.reserveCapacity(32)
-        for _ in 0..<2 {
-            let random = UInt64.random(in: .min ... .max)
-            for shift in stride(from: 60, through: 0, by: -4) { id.append(digits[Int(random >> UInt64(shift) & 0xF)]) }
+        return newCorrelationID()
+    }
+
+    /// Drawn once: a new id is two 64-bit mixes of these and a counter, unique in the process and
+    /// unguessable enough for a correlation id, without the two `getrandom` system calls per
+    /// request that drawing each from the system generator cost.
+    private static let idSeeds = (UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
+    private static let idCounter = Atomic<UInt64>(0)
+
+    /// 32 lower-case hex digits.
+    static func newCorrelationID() -> String {
+        let count = idCounter.wrappingAdd(1, ordering: .relaxed).newValue
+        // SplitMix64's finalizer is a bijection: distinct counts give distinct low halves.
+        func mix(_ value: UInt64) -> UInt64 {
+            var z = value
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
         }
-        return String(decoding: id, as: UTF8.self)
+        let halves = (mix(idSeeds.0 &+ count &* 0x9E37_79B9_7F4A_7C15), mix(idSeeds.1 ^ count))
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            for index in 0..<2 {
+                let half = index == 0 ? halves.0 : halves.1
+                for nibble in 0..<16 {
+                    buffer[index * 16 + nibble] = digits.utf8Start[Int(half >> UInt64(60 - nibble * 4) & 0xF)]
+                }
+            }
+            return 32
+        }
     }
 
     /// 1 to 128 characters of letters, digits and `-_.:` — nothing that could forge a log line.
