@@ -10,6 +10,8 @@ public struct ServerMetrics: Sendable {
     public let factory: any MetricsFactory
     /// Request and query counters and timers, made once per series.
     let handles: MetricHandles
+    /// The per-request counter and timer, by method, route and status.
+    let requestHandles: RequestMetricHandles
     let startedAt = ContinuousClock.now
 
     public init() {
@@ -19,14 +21,12 @@ public struct ServerMetrics: Sendable {
         self.registry = registry
         self.factory = factory
         handles = MetricHandles(factory: factory)
+        requestHandles = RequestMetricHandles(handles: handles)
     }
 
     /// Counts a request and its duration, by route and status.
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
-        handles.counter("http.server.requests.total", [("method", method), ("route", route), ("status", String(status))])
-            .increment()
-        handles.timer("http.server.request.duration.seconds", [("method", method), ("route", route)])
-            .record(duration: duration)
+        requestHandles.record(method: method, route: route, status: status, duration: duration)
     }
 
     /// Counts a finished query (any query endpoint), its duration and the rows it returned.
