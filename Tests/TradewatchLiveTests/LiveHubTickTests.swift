@@ -17,13 +17,24 @@ import TradewatchCore
         }
     }
 
-    @Test func aPacedFrameIsSentByTheTickOnceItsWindowHasCome() async throws {
+    /// A row that must wait for its window is sent by the tick when the window comes; with
+    /// `afterIdling`, half a second with nobody waiting comes first, in which the hub does not
+    /// tick at all (it used to tick 100 times).
+    @Test(arguments: [false, true])
+    func aPacedFrameIsSentByTheTickOnceItsWindowHasCome(afterIdling: Bool) async throws {
         let clock = ManualClock()
         let hub = LiveHub(configuration: LiveConfiguration(maxFramesPerSecond: 10), clock: clock)
         try await whileRunning(hub) {
             let connection = try hub.connect()
             try connection.subscribe(LiveSubscription(id: "s1", table: .trades))
             try await collecting(connection) { log in
+                if afterIdling {
+                    for _ in 0..<100 {
+                        clock.advance(by: LivePacer.tick)
+                        try await Task.sleep(for: .microseconds(100))
+                    }
+                    #expect(hub.pacer.ticks.load(ordering: .relaxed) == 0)
+                }
                 hub.publish(sequence: 1, batches: [tradesBatch([trade("1")])])
                 try await log.waitUntil { $0.rows.count == 1 }
                 hub.publish(sequence: 2, batches: [tradesBatch([trade("2")])])
@@ -33,30 +44,6 @@ import TradewatchCore
                 clock.advance(by: .milliseconds(100))
                 try await log.waitUntil { $0.rows.count == 2 }
                 #expect(log.objects(op: "rows").map { $0["commit"] as? Int } == [1, 2])
-            }
-        }
-    }
-
-    @Test func anIdleHubDoesNotTickUntilAConnectionWaitsForItsWindow() async throws {
-        let clock = ManualClock()
-        let hub = LiveHub(configuration: LiveConfiguration(maxFramesPerSecond: 10), clock: clock)
-        try await whileRunning(hub) {
-            let connection = try hub.connect()
-            try connection.subscribe(LiveSubscription(id: "s1", table: .trades))
-            try await collecting(connection) { log in
-                // Half a second with nobody waiting for a window: no tick (was 100 of them).
-                for _ in 0..<100 {
-                    clock.advance(by: LivePacer.tick)
-                    try await Task.sleep(for: .microseconds(100))
-                }
-                #expect(hub.pacer.ticks.load(ordering: .relaxed) == 0)
-                // A row that must wait for its window starts the tick, which sends it on time.
-                hub.publish(sequence: 1, batches: [tradesBatch([trade("1")])])
-                try await log.waitUntil { $0.rows.count == 1 }
-                hub.publish(sequence: 2, batches: [tradesBatch([trade("2")])])
-                try await log.waitUntil { _ in hub.pacer.waitingCount == 1 }
-                clock.advance(by: .milliseconds(100))
-                try await log.waitUntil { $0.rows.count == 2 }
                 #expect(hub.pacer.ticks.load(ordering: .relaxed) >= 1)
             }
         }

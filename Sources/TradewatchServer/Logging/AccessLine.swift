@@ -42,27 +42,9 @@ struct AccessLine {
         }
         fields.sort { $0.key < $1.key }
 
-        var line: [UInt8] = []
-        line.reserveCapacity(320)
-        line.append(contentsOf: #"{"ts":""#.utf8)
-        JSONLogHandler.appendTimestamp(to: &line)
-        line.append(contentsOf: #"","level":""#.utf8)
-        line.append(contentsOf: level.rawValue.utf8)
-        line.append(contentsOf: #"","logger":"#.utf8)
-        JSONLogHandler.appendQuoted(logger.label, to: &line)
-        line.append(contentsOf: #","message":"request""#.utf8)
-        if let correlationID {
-            line.append(contentsOf: #","correlation_id":"#.utf8)
-            JSONLogHandler.appendQuoted(correlationID.description, to: &line)
-        }
-        line.append(contentsOf: #","metadata":{"#.utf8)
-        for (index, field) in fields.enumerated() {
-            if index > 0 { line.append(UInt8(ascii: ",")) }
-            JSONLogHandler.appendQuoted(field.key, to: &line)
-            line.append(UInt8(ascii: ":"))
-            JSONLogHandler.append(field.value, to: &line)
-        }
-        line.append(contentsOf: "}}\n".utf8)
+        let line = JSONLogHandler.line(
+            level: level, label: logger.label, message: "request", correlationID: correlationID?.description,
+            metadata: fields)
         sink.write(line, urgent: level >= .warning)
     }
 }

@@ -33,32 +33,44 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         let (merged, correlationID) = event.fields(handlerMetadata: metadata, provider: metadataProvider)
+        let line = Self.line(
+            level: event.level, label: label, message: event.message.description,
+            correlationID: correlationID?.description, metadata: merged)
+        sink.write(line, urgent: event.level >= .warning)
+    }
+
+    /// One line: the time now, `level`, `label`, `message`, `correlationID` when there is one and
+    /// `metadata` (in the order given; empty: no `metadata` object), ending in a newline.
+    static func line(
+        level: Logger.Level, label: String, message: String, correlationID: String?,
+        metadata: [(key: String, value: Logger.Metadata.Value)]
+    ) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(384)
         line.append(contentsOf: #"{"ts":""#.utf8)
-        Self.appendTimestamp(to: &line)
+        appendTimestamp(to: &line)
         line.append(contentsOf: #"","level":""#.utf8)
-        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(contentsOf: level.rawValue.utf8)
         line.append(contentsOf: #"","logger":"#.utf8)
-        Self.appendQuoted(label, to: &line)
+        appendQuoted(label, to: &line)
         line.append(contentsOf: #","message":"#.utf8)
-        Self.appendQuoted(event.message.description, to: &line)
+        appendQuoted(message, to: &line)
         if let correlationID {
             line.append(contentsOf: #","correlation_id":"#.utf8)
-            Self.appendQuoted(correlationID.description, to: &line)
+            appendQuoted(correlationID, to: &line)
         }
-        if !merged.isEmpty {
+        if !metadata.isEmpty {
             line.append(contentsOf: #","metadata":{"#.utf8)
-            for (index, entry) in merged.enumerated() {
+            for (index, entry) in metadata.enumerated() {
                 if index > 0 { line.append(UInt8(ascii: ",")) }
-                Self.appendQuoted(entry.key, to: &line)
+                appendQuoted(entry.key, to: &line)
                 line.append(UInt8(ascii: ":"))
-                Self.append(entry.value, to: &line)
+                append(entry.value, to: &line)
             }
             line.append(UInt8(ascii: "}"))
         }
         line.append(contentsOf: "}\n".utf8)
-        sink.write(line, urgent: event.level >= .warning)
+        return line
     }
 
     /// RFC 3339 in UTC with microseconds, as text (tests and other writers).
@@ -81,7 +93,7 @@ public struct JSONLogHandler: LogHandler {
         JSONString.append(text, to: &line)
     }
 
-    static func append(_ value: Logger.Metadata.Value, to line: inout [UInt8]) {
+    private static func append(_ value: Logger.Metadata.Value, to line: inout [UInt8]) {
         switch value {
         case .string(let text): appendQuoted(text, to: &line)
         case .stringConvertible(let value): appendQuoted(value.description, to: &line)
