@@ -6,7 +6,7 @@ import TradewatchCore
 /// timers (and twice as many child tasks) a second.
 ///
 /// A consumer that must wait for its subscription's pacing window registers its deadline with
-/// ``schedule(_:at:)``; the hub's `run` calls ``wakeDue(now:)`` every ``tick`` while any consumer
+/// ``schedule(_:at:token:)``; the hub's `run` calls ``wakeDue(now:)`` every ``tick`` while any consumer
 /// is registered, and idles in ``waitForSleepers(until:clock:)`` while none is. While no tick
 /// runs (the hub is not run as a service, or it has stopped), `schedule` declines and the
 /// consumer sleeps on the clock itself.
