@@ -35,18 +35,22 @@ struct LiveCommitCadence: Sendable {
         gap = (previous * 3 + sinceLast) / 4
     }
 
+    /// Whether frames follow these commits: they come on a steady cadence (irregular ones give
+    /// no telling when the next comes) clearly more often than frames may go (else most find
+    /// their window open, and lining frames up behind every second one would space them well
+    /// over an interval).
+    func isFollowed(interval: Duration) -> Bool {
+        guard let gap else { return false }
+        return gap * 5 <= interval * 3 && deviation * 4 <= gap
+    }
+
     /// Until when a frame whose window opened at `window` (and is open at `now`) should wait for
     /// the next commit; `nil`: send now. It waits when the next commit is due nearer the window's
     /// opening than the last one arrived (and at most half an interval after it); the wait ends
     /// at the commit's arrival (the owner's append) or at the returned time, a quarter of a gap
     /// after the commit was due.
     func holdUntil(now: Duration, window: Duration, interval: Duration) -> Duration? {
-        guard let lastArrival, let gap else { return nil }
-        // Commits not clearly more frequent than frames: most find their window open, and
-        // lining frames up behind every second one would space them well over an interval.
-        guard gap * 5 <= interval * 3 else { return nil }
-        // Irregular commits: no telling when the next one comes.
-        guard deviation * 4 <= gap else { return nil }
+        guard let lastArrival, let gap, isFollowed(interval: interval) else { return nil }
         let due = lastArrival + gap
         let until = due + gap / 4
         // The last commit is the nearer one: the frame is right behind it already.

@@ -7,14 +7,17 @@
 /// moves the schedule to the moment it left instead: that is what lines frames up behind commits.
 /// Measured from the moment it left, each frame's small delay would push the schedule later,
 /// frame after frame, across the commits' cadence, so that every few seconds a commit arriving
-/// just after a frame waited a whole interval. The cap itself is exact: the next frame never
-/// leaves less than one second after the frame `framesPerSecond` frames before it.
+/// just after a frame waited a whole interval. The cap is kept on the schedule: a frame's window
+/// never opens less than one second after the window of the frame `framesPerSecond` frames
+/// before it. Frames leave at or after their windows, later by the consumer's delay (the hub's
+/// tick, a busy connection); keeping the cap on the times they left instead made every such
+/// delay push the schedule later, against commits that come on a steady grid.
 struct LiveFramePacing: Sendable {
     let interval: Duration
     let framesPerSecond: Int
     /// When the next frame may go; `nil`: at once (no frame yet).
     private(set) var nextWindow: Duration?
-    /// When the last `framesPerSecond` frames left, oldest first.
+    /// The windows of the last `framesPerSecond` frames (when each was allowed to go), oldest first.
     private var recent: [Duration] = []
 
     init(framesPerSecond: Int) {
@@ -33,9 +36,17 @@ struct LiveFramePacing: Sendable {
 
     /// A frame left at `now`. `realigned`: it waited for a commit (``LiveCommitCadence``), so the
     /// schedule moves to `now`, right behind the commits, instead of keeping its old phase.
-    mutating func sent(at now: Duration, realigned: Bool = false) {
-        let window = nextWindow.map { !realigned && now - $0 < interval ? $0 : now } ?? now
-        recent.append(now)
+    /// `behindCommitAt`: the frame carries a commit of a steady cadence that arrived then, just
+    /// before: the schedule moves to that arrival, earlier or later (earlier only as far as the
+    /// cap allows), so it keeps following commits on a steady grid instead of drifting later
+    /// with every commit that came a little late, until a frame had to wait for a third commit.
+    mutating func sent(at now: Duration, realigned: Bool = false, behindCommitAt arrival: Duration? = nil) {
+        var window = nextWindow.map { !realigned && now - $0 < interval ? $0 : now } ?? now
+        if let arrival, now - arrival <= interval / 4 {
+            // Earlier than the window only as far as the cap allows.
+            window = recent.count == framesPerSecond ? max(arrival, recent[0] + .seconds(1)) : arrival
+        }
+        recent.append(window)
         if recent.count > framesPerSecond { recent.removeFirst() }
         var next = window + interval
         if recent.count == framesPerSecond { next = max(next, recent[0] + .seconds(1)) }

@@ -243,8 +243,14 @@ extension LiveOutbox {
                     entries[head].rows = []
                     if entry.start > 0 { rows.removeFirst(entry.start) }
                     buffered -= rows.count
-                    let realigned = subscriptions[entry.subscription]?.heldEntry == firstNumber + head
-                    subscriptions[entry.subscription]?.pacing.sent(at: now, realigned: realigned)
+                    if var subscription = subscriptions.removeValue(forKey: entry.subscription) {
+                        // A followed cadence moves the schedule to the commit's arrival (LiveFramePacing).
+                        let steady = subscription.cadence.isFollowed(interval: minimumFrameInterval)
+                        subscription.pacing.sent(
+                            at: now, realigned: subscription.heldEntry == firstNumber + head,
+                            behindCommitAt: steady ? subscription.cadence.lastArrival : nil)
+                        subscriptions[entry.subscription] = subscription
+                    }
                     closeRowsEntry()
                     return took(.rows(subscription: entry.subscription, commit: entry.commit, rows: rows))
                 case .candle:
