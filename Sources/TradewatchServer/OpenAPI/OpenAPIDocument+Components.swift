@@ -63,8 +63,17 @@ extension OpenAPIDocument {
             "description": "Id of the query while it runs, as listed by `GET /api/v1/queries`; cancel it with `DELETE /api/v1/queries/{id}`.",
             "schema": ["type": "string"],
         ],
+        "RateLimit-Limit": [
+            "description": "The budget's burst: how many requests (or rows) it allows at once.", "schema": ["type": "integer"],
+        ],
+        "RateLimit-Remaining": [
+            "description": "What is left of the budget now.", "schema": ["type": "integer"],
+        ],
+        "RateLimit-Reset": [
+            "description": "Seconds until the budget is full again.", "schema": ["type": "integer"],
+        ],
         "Retry-After": [
-            "description": "Seconds to wait before retrying: the ingest queue is full. Nothing was stored.",
+            "description": "Seconds to wait before retrying: the ingest queue is full, or a rate limit is used up. Nothing was stored.",
             "schema": ["type": "integer", "minimum": 1],
         ],
         "X-Influxdb-Version": [
@@ -76,6 +85,10 @@ extension OpenAPIDocument {
         let problem = media("application/problem+json", ref("schemas/Problem"))
         let influx = media("application/json", ref("schemas/InfluxError"))
         let retry: OpenAPIValue = ["Retry-After": ref("headers/Retry-After")]
+        let rateLimited: OpenAPIValue = [
+            "Retry-After": ref("headers/Retry-After"), "RateLimit-Limit": ref("headers/RateLimit-Limit"),
+            "RateLimit-Remaining": ref("headers/RateLimit-Remaining"), "RateLimit-Reset": ref("headers/RateLimit-Reset"),
+        ]
         return [
             "Committed": response(
                 "Every row is committed (it survives a crash).",
@@ -107,6 +120,12 @@ extension OpenAPIDocument {
             "QueryTimeout": response("The query ran past its time limit and was stopped.", content: problem),
             "QueryCancelled": response("The query was cancelled with `DELETE /api/v1/queries/{id}`.", content: problem),
             "NotFound": response("No such resource.", content: problem),
+            "TooManyRequests": response(
+                "A rate limit of the API key (or, without a key, of the client's address) is used up; the detail names the budget and when to retry.",
+                content: problem, headers: rateLimited),
+            "InfluxTooManyRequests": response(
+                "A write rate limit of the API key (or, without a key, of the client's address) is used up; retry after `Retry-After` seconds.",
+                content: influx, headers: rateLimited),
         ]
     }
 
@@ -183,6 +202,7 @@ extension OpenAPIDocument {
 
     /// Error responses every query endpoint may give.
     static let queryErrorResponses: [(key: String, value: OpenAPIValue)] = [
-        ("400", ref("responses/BadRequest")), ("504", ref("responses/CommitNotVisible")),
+        ("400", ref("responses/BadRequest")), ("429", ref("responses/TooManyRequests")),
+        ("504", ref("responses/CommitNotVisible")),
     ]
 }

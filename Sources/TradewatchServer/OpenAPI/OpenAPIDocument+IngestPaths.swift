@@ -5,8 +5,8 @@ extension OpenAPIDocument {
     static var influxOperations: [Operation] {
         let influxResponses: OpenAPIValue = [
             "204": ref("responses/Committed"), "400": ref("responses/InfluxBadRequest"),
-            "413": ref("responses/InfluxTooLarge"), "500": ref("responses/InfluxInternalError"),
-            "503": ref("responses/InfluxUnavailable"),
+            "413": ref("responses/InfluxTooLarge"), "429": ref("responses/InfluxTooManyRequests"),
+            "500": ref("responses/InfluxInternalError"), "503": ref("responses/InfluxUnavailable"),
         ]
         let ping: (String, String) -> Operation = { method, path in
             operation(
@@ -107,7 +107,8 @@ extension OpenAPIDocument {
                 ],
                 responses: [
                     "204": ref("responses/Committed"), "400": ref("responses/BadRequest"), "413": ref("responses/TooLarge"),
-                    "500": ref("responses/InternalError"), "503": ref("responses/Unavailable"),
+                    "429": ref("responses/TooManyRequests"), "500": ref("responses/InternalError"),
+                    "503": ref("responses/Unavailable"),
                 ])
         }
     }
