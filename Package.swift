@@ -253,6 +253,8 @@ let package = Package(
             name: "TradewatchStorageTests",
             dependencies: [
                 "TradewatchStorage", "DuckDB", "TradewatchTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: sharedSwiftSettings
         ),

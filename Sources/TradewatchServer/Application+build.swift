@@ -112,7 +112,10 @@ public func buildApplication(
     // Services stop in reverse order: the server first (finishing its requests), then the
     // writer (committing everything accepted), then the stores (final checkpoint, close).
     app.addServices(
-        StoreMaintenanceService(stores: stores, checkpointInterval: configuration.checkpointInterval, logger: logger),
+        StoreMaintenanceService(
+            stores: stores,
+            policy: .init(interval: configuration.checkpointInterval, walBytes: configuration.checkpointWALBytes),
+            logger: logger),
         RollupService(store: stores.analytics, logger: logger),
         writer, hub, feed, barsFeed)
     app.addServices(KeyRateLimitsService(limiter: rateLimiter, store: stores.operational, logger: logger))

@@ -12,7 +12,10 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     public var dataDirectory: String
     public var analytics: AnalyticsStore.Configuration
+    /// The analytics database is checkpointed this often while its write-ahead log holds anything…
     public var checkpointInterval: Duration
+    /// …and as soon as the log passes this many bytes (0: only by time). See StoreMaintenanceService.
+    public var checkpointWALBytes: Int
     public var ingest: BatchWriter.Configuration
     public var ingestLimits: IngestLimits
     public var queryLimits: QueryLimits
@@ -50,7 +53,7 @@ public struct ServerConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
-        analytics: AnalyticsStore.Configuration = .init(), checkpointInterval: Duration = .seconds(60),
+        analytics: AnalyticsStore.Configuration = .init(), checkpointInterval: Duration = .seconds(60), checkpointWALBytes: Int = 1 << 20,
         ingest: BatchWriter.Configuration = .init(), ingestLimits: IngestLimits = .init(),
         queryLimits: QueryLimits = .init(), live: LiveConfiguration = .init(), systemInterval: Duration? = .seconds(1)
     ) {
@@ -64,5 +67,6 @@ public struct ServerConfiguration: Sendable {
         self.dataDirectory = dataDirectory
         self.analytics = analytics
         self.checkpointInterval = checkpointInterval
+        self.checkpointWALBytes = checkpointWALBytes
     }
 }

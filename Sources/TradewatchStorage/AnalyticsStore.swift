@@ -174,6 +174,11 @@ public final class AnalyticsStore: Sendable {
         }
     }
 
+    /// Size of the write-ahead log (rows committed since the last checkpoint), in bytes; 0 when there is none.
+    public var walBytes: Int {
+        (try? FileManager.default.attributesOfItem(atPath: path + ".wal")[.size] as? Int) ?? 0
+    }
+
     /// Size of the database file and its write-ahead log, in bytes.
     public var sizeBytes: Int {
         [path, path + ".wal"].reduce(0) { total, file in

@@ -1,25 +1,61 @@
 public import Logging
 public import ServiceLifecycle
 
-/// Checkpoints the analytics database periodically and, on graceful shutdown (after the HTTP
-/// server has finished its requests), checkpoints both stores a last time and closes them.
+/// Checkpoints the analytics database in the background and, on graceful shutdown (after the
+/// HTTP server has finished its requests), checkpoints both stores a last time and closes them.
+///
+/// A DuckDB checkpoint holds commits up while it writes, for a time that grows with the rows
+/// written since the last one. So the service checks the write-ahead log every `checkEvery` and
+/// checkpoints as soon as it passes `walBytes`: under steady ingestion each checkpoint stays
+/// small (about 1.3 s of rows at 100,000 rows/s with 8 MiB), instead of one large stall when
+/// DuckDB's own threshold (128 MB) is reached inline with a commit. A log that stays small is
+/// checkpointed every `interval` all the same, and an empty one never.
 public struct StoreMaintenanceService: Service {
+    public struct Policy: Sendable, Equatable {
+        /// Checkpoint whenever the write-ahead log holds anything and this long has passed.
+        public var interval: Duration
+        /// Checkpoint as soon as the write-ahead log is this large; 0 checks only the interval.
+        public var walBytes: Int
+        /// How often the log's size is looked at.
+        public var checkEvery: Duration
+
+        public init(interval: Duration = .seconds(60), walBytes: Int = 1 << 20, checkEvery: Duration = .seconds(1)) {
+            self.interval = interval
+            self.walBytes = walBytes
+            self.checkEvery = checkEvery
+        }
+
+        /// Whether to checkpoint a log of `walBytes` bytes, `sinceLast` after the last checkpoint.
+        public func shouldCheckpoint(walBytes current: Int, sinceLast: Duration) -> Bool {
+            guard current > 0 else { return false }
+            return (walBytes > 0 && current >= walBytes) || sinceLast >= interval
+        }
+    }
+
     let stores: Stores
-    let checkpointInterval: Duration
+    let policy: Policy
     let logger: Logger
 
-    public init(stores: Stores, checkpointInterval: Duration, logger: Logger) {
+    public init(stores: Stores, policy: Policy, logger: Logger) {
         self.stores = stores
-        self.checkpointInterval = checkpointInterval
+        self.policy = policy
         self.logger = logger
     }
 
     public func run() async throws {
-        await repeatEvery(checkpointInterval) {
+        var last = ContinuousClock.now
+        await repeatEvery(min(policy.checkEvery, policy.interval)) {
+            let walBytes = stores.analytics.walBytes
+            guard policy.shouldCheckpoint(walBytes: walBytes, sinceLast: ContinuousClock.now - last) else { return }
             do {
+                let started = ContinuousClock.now
                 try await stores.analytics.checkpoint()
-                logger.debug("checkpointed analytics database")
+                last = ContinuousClock.now
+                logger.debug(
+                    "checkpointed analytics database",
+                    metadata: ["wal_bytes": "\(walBytes)", "duration_ms": "\((last - started) / .milliseconds(1))"])
             } catch {
+                last = ContinuousClock.now
                 logger.error("periodic checkpoint failed", metadata: ["error": "\(error)"])
             }
         }

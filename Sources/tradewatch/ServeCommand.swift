@@ -37,8 +37,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "DuckDB read connections (env: TRADEWATCH_READ_CONNECTIONS; default: number of cores).")
     var readConnections: Int?
 
-    @Option(help: "Seconds between DuckDB checkpoints (env: TRADEWATCH_CHECKPOINT_INTERVAL; default: 60).")
+    @Option(help: "Seconds between DuckDB checkpoints while its write-ahead log holds anything (env: TRADEWATCH_CHECKPOINT_INTERVAL; default: 60).")
     var checkpointInterval: Int?
+
+    @Option(help: "Checkpoint DuckDB as soon as its write-ahead log passes this many MiB, 0 for by time only (env: TRADEWATCH_CHECKPOINT_WAL_MB; default: 1).")
+    var checkpointWalMb: Int?
 
     @Option(help: "Largest write body in bytes; gzip bodies may inflate to 4 times this (env: TRADEWATCH_MAX_BODY_SIZE; default: 33554432).")
     var maxBodySize: Int?
@@ -124,6 +127,8 @@ struct ServeCommand: AsyncParsableCommand {
                     readConnections, "TRADEWATCH_READ_CONNECTIONS", default: cores, range: 1...256)),
             checkpointInterval: .seconds(
                 try env.integer(checkpointInterval, "TRADEWATCH_CHECKPOINT_INTERVAL", default: 60, range: 1...86_400)),
+            checkpointWALBytes: try env.integer(
+                checkpointWalMb, "TRADEWATCH_CHECKPOINT_WAL_MB", default: 1, range: 0...100_000) << 20,
             ingest: .init(
                 maxQueuedRows: try env.integer(
                     ingestQueueRows, "TRADEWATCH_INGEST_QUEUE_ROWS", default: 1_000_000, range: 1_000...100_000_000),

@@ -1,0 +1,74 @@
+import Logging
+import ServiceLifecycle
+import Testing
+import TradewatchStorage
+import TradewatchTestSupport
+
+@Suite struct StoreMaintenanceTests {
+    @Test func aCheckpointIsDueForALargeLogAtOnceAndForAnyLogAfterTheInterval() {
+        let policy = StoreMaintenanceService.Policy(interval: .seconds(60), walBytes: 1 << 20)
+        #expect(!policy.shouldCheckpoint(walBytes: 0, sinceLast: .seconds(3_600)), "an empty log is never checkpointed")
+        #expect(policy.shouldCheckpoint(walBytes: 1 << 20, sinceLast: .zero))
+        #expect(policy.shouldCheckpoint(walBytes: 50 << 20, sinceLast: .milliseconds(10)))
+        #expect(!policy.shouldCheckpoint(walBytes: (1 << 20) - 1, sinceLast: .seconds(59)))
+        #expect(policy.shouldCheckpoint(walBytes: 1, sinceLast: .seconds(60)))
+        let byTimeOnly = StoreMaintenanceService.Policy(interval: .seconds(60), walBytes: 0)
+        #expect(!byTimeOnly.shouldCheckpoint(walBytes: 500 << 20, sinceLast: .seconds(59)))
+        #expect(byTimeOnly.shouldCheckpoint(walBytes: 500 << 20, sinceLast: .seconds(60)))
+    }
+
+    /// Writes rows until the write-ahead log holds at least `bytes`.
+    private static func fillLog(_ stores: Stores, to bytes: Int) async throws {
+        var batch = 0
+        while stores.analytics.walBytes < bytes {
+            let offset = batch * 20_000
+            try await stores.analytics.write { connection in
+                try connection.execute("""
+                    INSERT INTO trades (ts, symbol, venue, price, qty, side, commit_seq)
+                    SELECT make_timestamp_ns(1767225600000000000 + \(offset) + i), 'SYM' || (i % 200), 'XNAS',
+                           100 + (i % 1000) / 100, 1 + i % 7, 'buy', 1
+                    FROM range(20000) t(i)
+                    """)
+            }
+            batch += 1
+            #expect(batch < 200, "the log did not grow")
+            if batch >= 200 { return }
+        }
+    }
+
+    @Test func theServiceCheckpointsOnceTheLogPassesItsSizeWithoutWaitingForTheInterval() async throws {
+        let folder = try TemporaryDirectory()
+        let stores = try Stores(dataDirectory: folder.path("data"), analyticsConfiguration: .init(readConnections: 1))
+        try await Self.fillLog(stores, to: 256 << 10)
+        let rows = try await stores.analytics.read { try $0.query("SELECT count(*) FROM trades").rows() }
+        let service = StoreMaintenanceService(
+            stores: stores, policy: .init(interval: .seconds(3_600), walBytes: 256 << 10, checkEvery: .milliseconds(20)),
+            logger: Logger(label: "test"))
+        let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
+        async let running: Void = group.run()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while stores.analytics.walBytes > 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(stores.analytics.walBytes == 0, "the log was not checkpointed")
+        #expect(try await stores.analytics.read { try $0.query("SELECT count(*) FROM trades").rows() } == rows)
+        await group.triggerGracefulShutdown()
+        try await running
+    }
+
+    @Test func aLogBelowItsSizeWaitsForTheInterval() async throws {
+        let folder = try TemporaryDirectory()
+        let stores = try Stores(dataDirectory: folder.path("data"), analyticsConfiguration: .init(readConnections: 1))
+        try await Self.fillLog(stores, to: 64 << 10)
+        let before = stores.analytics.walBytes
+        let service = StoreMaintenanceService(
+            stores: stores, policy: .init(interval: .seconds(3_600), walBytes: 1 << 30, checkEvery: .milliseconds(20)),
+            logger: Logger(label: "test"))
+        let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
+        async let running: Void = group.run()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(stores.analytics.walBytes == before, "checkpointed a small log before its interval")
+        await group.triggerGracefulShutdown()
+        try await running
+    }
+}
