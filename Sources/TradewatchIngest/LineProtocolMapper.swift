@@ -10,7 +10,17 @@ public import TradewatchCore
 /// the `symbol` tag in its column, other tags and non-numeric fields as labels. Any problem throws
 /// ``IngestError/invalid(_:)`` naming the line, so that a request is stored whole or not at all.
 public struct LineProtocolMapper {
-    public private(set) var batches: [AnalyticsTable: ColumnarBatch] = [:]
+    /// The rows mapped so far, by table.
+    public var batches: [AnalyticsTable: ColumnarBatch] {
+        Dictionary(uniqueKeysWithValues: filled.compactMap { batch in batch.map { ($0.table, $0) } })
+    }
+    /// Batches being filled, by ``AnalyticsTable/ordinal``: no hashing per row.
+    private var filled = [ColumnarBatch?](repeating: nil, count: AnalyticsTable.allCases.count)
+    /// The last line's measurement as written, and what it named: lines of a request mostly
+    /// share it, so it is compared byte by byte instead of made a string and looked up each time.
+    private var lastMeasurement: [UInt8] = []
+    private var lastMeasurementName = ""
+    private var lastMeasurementTable: AnalyticsTable?
     /// One reusable row per table, indexed by ``AnalyticsTable/ordinal``.
     private var rows = [RowValues?](repeating: nil, count: AnalyticsTable.allCases.count)
     private var labels = LabelsWriter()
@@ -22,7 +32,7 @@ public struct LineProtocolMapper {
 
     public init() {}
 
-    public var rowCount: Int { batches.values.reduce(0) { $0 + $1.rowCount } }
+    public var rowCount: Int { filled.reduce(0) { $0 + ($1?.rowCount ?? 0) } }
 
     /// Parses `input` and maps every line; throws at the first problem.
     public mutating func map(_ input: UnsafeRawBufferPointer, precision: TimestampPrecision, receivedAt: Int64) throws {
@@ -35,12 +45,27 @@ public struct LineProtocolMapper {
     }
 
     private mutating func add(_ line: borrowing LineView) throws {
-        let measurement = line.string(line.measurement)
-        if let table = Self.typedTables[measurement] {
+        let token = line.measurement
+        let same = !token.isEscaped && line.withRawBytes(token) { raw in
+            raw.count > 0 && raw.count == lastMeasurement.count
+                && lastMeasurement.withUnsafeBytes { memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }
+        }
+        if !same {
+            lastMeasurementName = line.string(token)
+            lastMeasurementTable = Self.typedTables[lastMeasurementName]
+            // An escaped name is compared as text next time (never equal to its raw bytes).
+            lastMeasurement = token.isEscaped ? [] : line.withRawBytes(token) { Array($0) }
+        }
+        if let table = lastMeasurementTable {
             try addTyped(line, table: table)
         } else {
-            try addMetrics(line, measurement: measurement)
+            try addMetrics(line, measurement: lastMeasurementName)
         }
+    }
+
+    private mutating func append(_ row: RowValues, to table: AnalyticsTable) {
+        if filled[table.ordinal] == nil { filled[table.ordinal] = ColumnarBatch(table: table) }
+        filled[table.ordinal]!.append(row)
     }
 
     /// Names (as UTF-8) of each table's columns, labels and `ts` excluded, by table ordinal.
@@ -134,7 +159,7 @@ public struct LineProtocolMapper {
             throw problem(line, "\(table.rawValue) needs \(spec.kind == .text ? "tag or field" : "field") \(spec.name)")
         }
         if case .text(let slot) = row.slots[table.labelsIndex] { row.texts[slot] = labels.result }
-        batches[table, default: ColumnarBatch(table: table)].append(row)
+        append(row, to: table)
     }
 
     private mutating func addMetrics(_ line: borrowing LineView, measurement: String) throws {
@@ -174,7 +199,7 @@ public struct LineProtocolMapper {
             row.texts[1] = symbol
             row.doubles[0] = number
             row.texts[2] = labelsJSON
-            batches[.metrics, default: ColumnarBatch(table: .metrics)].append(row)
+            append(row, to: .metrics)
         }
     }
 

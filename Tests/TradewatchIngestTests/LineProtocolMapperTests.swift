@@ -65,6 +65,26 @@ import TradewatchIngest
         #expect(try labels(metrics, row: 3, column: 4)["host"] as? String == "a")
     }
 
+    @Test func linesSwitchingMeasurementsEachGoToTheirOwnTable() throws {
+        // Measurements alternate, share a prefix, differ only in length or escaping: each line is
+        // mapped by its own measurement, not the previous line's.
+        let batches = try map("""
+            trades,symbol=A price=1,qty=1 1
+            trade,symbol=A value=2 2
+            trades,symbol=B price=3,qty=1 3
+            tradesx value=4 4
+            quotes,symbol=A bid=5 5
+            trad\\ es value=6 6
+            trad\\ es value=8 8
+            trades,symbol=C price=7,qty=1 7
+            """)
+        #expect(batches[.trades]?.texts[0] == ["A", "B", "C"])
+        #expect(batches[.trades]?.doubles[0] == [1, 3, 7])
+        #expect(batches[.quotes]?.rowCount == 1)
+        #expect(batches[.metrics]?.texts[0] == ["trade", "tradesx", "trad es", "trad es"])
+        #expect(batches[.metrics]?.doubles[0] == [2, 4, 6, 8])
+    }
+
     @Test func missingTimestampMeansTimeOfReceiptAndPrecisionScales() throws {
         let now = try #require(try map("cpu value=1")[.metrics])
         #expect(now.timestamps == [Self.receivedAt])
