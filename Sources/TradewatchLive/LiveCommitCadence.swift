@@ -11,28 +11,45 @@
 /// between two commits. A subscription starts that way (its first frame leaves with its first
 /// commit), and the waits keep it so when commits come a little early or late.
 struct LiveCommitCadence: Sendable {
+    /// Gaps remembered: enough that one stall (a long gap, then the commit that waited coming
+    /// right after it) leaves most of them on the cadence.
+    static let remembered = 8
+
     private(set) var lastArrival: Duration?
-    /// Smoothed gap between commits; `nil` until two arrived less than a second apart.
+    /// The median of the recent gaps between commits; `nil` until two arrived less than a
+    /// second apart.
     private(set) var gap: Duration?
-    /// Smoothed distance of each gap from `gap`: how regular the commits are.
-    private(set) var deviation: Duration = .zero
+    /// Whether at least three quarters of the recent gaps lie within a quarter of `gap`.
+    private(set) var isRegular = false
+    /// The recent gaps, oldest first.
+    private var gaps: [Duration] = []
+
+    /// Whether the last commit came after a stall: a gap at least one and a half times the
+    /// cadence's. The commits that waited then come in a burst, the next one right behind it.
+    var followsAStall: Bool {
+        guard let gap, let last = gaps.last, gaps.count > 1 else { return false }
+        return last * 2 >= gap * 3
+    }
 
     mutating func arrived(at now: Duration) {
         defer { lastArrival = now }
         guard let last = lastArrival else { return }
         let sinceLast = now - last
         guard sinceLast < .seconds(1) else {
+            gaps.removeAll()
             gap = nil
-            deviation = .zero
+            isRegular = false
             return
         }
-        guard let previous = gap else {
-            gap = sinceLast
-            return
-        }
-        let distance = sinceLast > previous ? sinceLast - previous : previous - sinceLast
-        deviation = (deviation * 3 + distance) / 4
-        gap = (previous * 3 + sinceLast) / 4
+        if gaps.count == Self.remembered { gaps.removeFirst() }
+        gaps.append(sinceLast)
+        // The median, not a mean: a stall in the commits (a checkpoint holds them up) is one
+        // long gap and one short one, which would drag a mean off the cadence for many commits.
+        let sorted = gaps.sorted()
+        let median = sorted[sorted.count / 2]
+        let near = gaps.count { gap in (gap > median ? gap - median : median - gap) * 4 <= median }
+        gap = median
+        isRegular = near * 4 >= gaps.count * 3
     }
 
     /// Whether frames follow these commits: they come on a steady cadence (irregular ones give
@@ -41,7 +58,7 @@ struct LiveCommitCadence: Sendable {
     /// over an interval).
     func isFollowed(interval: Duration) -> Bool {
         guard let gap else { return false }
-        return gap * 5 <= interval * 3 && deviation * 4 <= gap
+        return gap * 5 <= interval * 3 && isRegular
     }
 
     /// Until when a frame whose window opened at `window` (and is open at `now`) should wait for
@@ -51,6 +68,9 @@ struct LiveCommitCadence: Sendable {
     /// after the commit was due.
     func holdUntil(now: Duration, window: Duration, interval: Duration) -> Duration? {
         guard let lastArrival, let gap, isFollowed(interval: interval) else { return nil }
+        // Right after a stall, the commit that queued behind the last one is about to come:
+        // a frame leaving now would make its rows wait a whole interval.
+        if followsAStall, now < lastArrival + gap / 4 { return lastArrival + gap / 4 }
         let due = lastArrival + gap
         let until = due + gap / 4
         // The last commit is the nearer one: the frame is right behind it already.

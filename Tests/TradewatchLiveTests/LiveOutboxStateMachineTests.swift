@@ -70,10 +70,10 @@ import Testing
         // The schedule moved behind that commit: the next window opens at 204 ms, not 200 ms.
         _ = machine.append(subscription: "s1", commit: 4, rows: rows("d"), now: .milliseconds(154))
         #expect(machine.next(now: .milliseconds(154)) == .wait(until: .milliseconds(204)))
-        // The next commit is due at 204.75 ms (smoothed gap 50.75 ms); it does not come, so the
-        // frame goes when the wait ends, and waits only once.
-        #expect(machine.next(now: .milliseconds(204)) == .wait(until: .nanoseconds(217_437_500)))
-        #expect(machine.next(now: .nanoseconds(217_437_500)) == .emit(.rows(subscription: "s1", commit: 4, rows: rows("d"))))
+        // The next commit is due at 204 ms (the median gap, 50 ms); it does not come, so the
+        // frame goes when the wait ends (a quarter of a gap past due), and waits only once.
+        #expect(machine.next(now: .milliseconds(204)) == .wait(until: .microseconds(216_500)))
+        #expect(machine.next(now: .microseconds(216_500)) == .emit(.rows(subscription: "s1", commit: 4, rows: rows("d"))))
         // A first row after a quiet spell goes at once.
         _ = machine.append(subscription: "s1", commit: 5, rows: rows("e"), now: .seconds(5))
         #expect(machine.next(now: .seconds(5)) == .emit(.rows(subscription: "s1", commit: 5, rows: rows("e"))))
