@@ -1,7 +1,8 @@
 // live-benchmark: N WebSocket subscribers on `/api/v1/stream` (one trades symbol each, spread over
 // the 200 symbols of the ingest workload) while trades are written to `/write` at a steady rate,
-// in one process: the subscribers are a task group of hummingbird-websocket clients, the writers
-// are blocking POSIX-socket threads (HTTP/1.1 keep-alive).
+// in one process: the subscribers are plain sockets served by one epoll thread (`--client
+// socket`, the default; see SocketSubscribers.swift) or a task group of hummingbird-websocket
+// clients (`--client websocket`), the writers are blocking POSIX-socket threads (HTTP/1.1 keep-alive).
 //
 //   live-benchmark --url http://127.0.0.1:8080 --clients 1000 --rate 100000 --seconds 20 --server-pid 1234
 //
@@ -11,7 +12,8 @@
 // commit-to-receipt minus the ack's own trip back). Client and server share the clock (same box).
 // `--rate 0` writes as fast as `--connections` writers can. Prints a summary and one RESULT line.
 // Options: --batch (5000 rows per request), --connections (4 writers), --drain-seconds (2),
-// --connect-parallelism (50), --server-pid (to read its CPU time and peak RSS from /proc).
+// --connect-parallelism (50), --server-pid (to read its CPU time and peak RSS from /proc),
+// --client (socket or websocket).
 import Foundation
 import HummingbirdWSClient
 import Logging
@@ -27,6 +29,7 @@ struct Options {
     var drainSeconds = 2.0
     var connectParallelism = 50
     var serverPID: Int32?
+    var socketClients = true
 
     init(_ arguments: [String]) {
         var remaining = arguments.dropFirst().makeIterator()
@@ -46,6 +49,9 @@ struct Options {
             case "--drain-seconds": drainSeconds = number(name, value)
             case "--connect-parallelism": connectParallelism = number(name, value)
             case "--server-pid": serverPID = number(name, value)
+            case "--client":
+                guard value == "socket" || value == "websocket" else { fail("--client must be socket or websocket") }
+                socketClients = value == "socket"
             default: fail("unknown option \(name)")
             }
         }
@@ -434,7 +440,11 @@ let serverPID = options.serverPID.map { String($0) }
 
 await withTaskGroup(of: Void.self) { group in
     let connectStart = ContinuousClock.now
-    for number in 0..<options.clients {
+    if options.socketClients {
+        let subscribers = SocketSubscribers(options: options, run: run)
+        Thread { subscribers.serve() }.start()
+    }
+    for number in 0..<options.clients where !options.socketClients {
         // Connects in waves so the server's accept backlog never overflows.
         while number - run.subscribed.load(ordering: .relaxed) >= options.connectParallelism {
             try? await Task.sleep(for: .milliseconds(5))
