@@ -13,7 +13,8 @@
 # Latency "from ack" = client receipt − the time the /write holding the row was acknowledged
 # (a 204 follows the commit); "from send" = receipt − the row's ts (= when its request was sent).
 # Environment: CLIENTS ("100 500 1000"), MAX_CLIENTS ("0 1000"), RATE (100000), DURATION (20 s per
-# step), BATCH (5000), CONNECTIONS (4 writers), SCRATCH_PATH (.build-bench), BUILD=0 (use the
+# step), BATCH (5000), CONNECTIONS (4 writers), CLIENT (socket: the subscribers are plain sockets on
+# one poll thread; websocket: hummingbird-websocket clients, one task each), SCRATCH_PATH (.build-bench), BUILD=0 (use the
 # binaries already built), KEEP_DATA=1 (keep the temporary folder with the logs), QUIET_WAIT (0 s:
 # before each step, wait at most this long for other processes to leave the box under 20% busy).
 set -euo pipefail
@@ -23,6 +24,7 @@ CLIENTS="${CLIENTS:-100 500 1000}"
 MAX_CLIENTS="${MAX_CLIENTS:-0 1000}"
 RATE="${RATE:-100000}"
 DURATION="${DURATION:-20}"
+CLIENT="${CLIENT:-socket}"
 BATCH="${BATCH:-5000}"
 CONNECTIONS="${CONNECTIONS:-4}"
 SCRATCH_PATH="${SCRATCH_PATH:-.build-bench}"
@@ -67,7 +69,7 @@ run_step() {
     echo "== $label: $clients subscribers, rate $([ "$rate" = 0 ] && echo max || echo "$rate rows/s"), $DURATION s ($url)"
     # Bounded: connecting, DURATION s of writing, a drain and the closing take far less than this.
     timeout --kill-after=10 $((DURATION + 240)) "$bin/live-benchmark" --url "$url" --clients "$clients" --rate "$rate" \
-        --seconds "$DURATION" --batch "$BATCH" --connections "$CONNECTIONS" --server-pid "$pid" >"$step.out" 2>"$step.err" ||
+        --seconds "$DURATION" --batch "$BATCH" --connections "$CONNECTIONS" --client "$CLIENT" --server-pid "$pid" >"$step.out" 2>"$step.err" ||
         { cat "$step.out" "$step.err"; echo "error: live-benchmark failed ($label, $clients clients)" >&2; exit 1; }
     grep -v '^RESULT ' "$step.out" | sed 's/^/  /'
     [ -s "$step.err" ] && { echo "  (stderr, first lines)"; head -5 "$step.err" | sed 's/^/  /'; }
