@@ -21,8 +21,9 @@ struct LiveCommitCadence: Sendable {
     private(set) var gap: Duration?
     /// Whether at least three quarters of the recent gaps lie within a quarter of `gap`.
     private(set) var isRegular = false
-    /// The recent gaps, oldest first.
+    /// The recent gaps, oldest first, and the same sorted.
     private var gaps: [Duration] = []
+    private var sortedGaps: [Duration] = []
 
     /// Whether the last commit came after a stall: a gap at least one and a half times the
     /// cadence's. The commits that waited then come in a burst, the next one right behind it.
@@ -36,17 +37,22 @@ struct LiveCommitCadence: Sendable {
         guard let last = lastArrival else { return }
         let sinceLast = now - last
         guard sinceLast < .seconds(1) else {
-            gaps.removeAll()
+            gaps.removeAll(keepingCapacity: true)
+            sortedGaps.removeAll(keepingCapacity: true)
             gap = nil
             isRegular = false
             return
         }
-        if gaps.count == Self.remembered { gaps.removeFirst() }
+        if gaps.count == Self.remembered {
+            let oldest = gaps.removeFirst()
+            sortedGaps.remove(at: sortedGaps.firstIndex(of: oldest)!)
+        }
         gaps.append(sinceLast)
+        // Kept sorted as it goes: this runs for every commit of every subscription.
+        sortedGaps.insert(sinceLast, at: sortedGaps.firstIndex { $0 > sinceLast } ?? sortedGaps.count)
         // The median, not a mean: a stall in the commits (a checkpoint holds them up) is one
         // long gap and one short one, which would drag a mean off the cadence for many commits.
-        let sorted = gaps.sorted()
-        let median = sorted[sorted.count / 2]
+        let median = sortedGaps[sortedGaps.count / 2]
         let near = gaps.count { gap in (gap > median ? gap - median : median - gap) * 4 <= median }
         gap = median
         isRegular = near * 4 >= gaps.count * 3
