@@ -36,11 +36,12 @@ struct LiveStoreReader: Sendable {
         guard through > after else { return ReplayPlan(subscription: subscription, counts: []) }
         let (filterSQL, filterParameters) = Self.filter(subscription.filter)
         let table = subscription.table.rawValue
+        let relation = relation(of: subscription.table)
         let range: [DuckDBValue] = [.int64(after), .int64(through)]
         let counts = try await store.read(timeout: timeout) { connection in
             var counts: [(commit: Int64, rows: Int)] = []
             try connection.query(
-                "SELECT commit_seq, count(*) FROM \(table) WHERE commit_seq > ? AND commit_seq <= ?\(filterSQL) GROUP BY commit_seq ORDER BY commit_seq",
+                "SELECT commit_seq, count(*) FROM \(relation) WHERE commit_seq > ? AND commit_seq <= ?\(filterSQL) GROUP BY commit_seq ORDER BY commit_seq",
                 range + filterParameters
             ).forEachChunk { chunk in
                 let commits = try chunk.column(0, as: Int64.self), rows = try chunk.column(1, as: Int64.self)
@@ -58,11 +59,18 @@ struct LiveStoreReader: Sendable {
         return ReplayPlan(subscription: subscription, counts: counts)
     }
 
+    /// Where a resume reads `table`'s rows: its `_all` view (live rows and archived Parquet files)
+    /// once some of its days are archived, so a client resuming from a commit whose rows have
+    /// moved out of DuckDB still gets every one of them.
+    private func relation(of table: AnalyticsTable) -> String {
+        store.archiveCatalog.span(of: table) == nil ? table.rawValue : ArchiveViews.name(of: table)
+    }
+
     /// Calls `deliver` with the rows `plan` counted, commit by commit in commit order, reading at
     /// most ``replayPageRows`` rows per store read.
     func replay(_ plan: ReplayPlan, deliver: (CommitRows) async throws -> Void) async throws {
         let (filterSQL, filterParameters) = Self.filter(plan.subscription.filter)
-        let table = plan.subscription.table.rawValue
+        let table = relation(of: plan.subscription.table)
         let counts = plan.counts
         // Pages of whole commits up to replayPageRows rows; a larger commit is read in slices.
         var index = 0
@@ -97,8 +105,10 @@ struct LiveStoreReader: Sendable {
         slice: (offset: Int, limit: Int)?
     ) async throws -> [CommitRows] {
         let sliceSQL = slice.map { " LIMIT \($0.limit) OFFSET \($0.offset)" } ?? ""
+        // The `_all` view has `rowid` as a column of its own (archived rows keep theirs).
+        let excluded = table.hasSuffix("_all") ? "commit_seq, rowid" : "commit_seq"
         let sql = """
-            SELECT * EXCLUDE (commit_seq), commit_seq FROM \(table)
+            SELECT * EXCLUDE (\(excluded)), commit_seq FROM \(table)
             WHERE commit_seq >= ? AND commit_seq <= ?\(filterSQL) ORDER BY commit_seq, rowid\(sliceSQL)
             """
         let parameters: [DuckDBValue] = [.int64(commits.lowerBound), .int64(commits.upperBound)] + filterParameters

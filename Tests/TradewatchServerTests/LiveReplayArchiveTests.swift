@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import Testing
+import TradewatchCore
+import TradewatchLive
+import TradewatchStorage
+import TradewatchTestSupport
+@testable import TradewatchServer
+
+/// A client resuming with `from_commit` gets every row it missed, also rows the archiver has
+/// since moved out of DuckDB into Parquet files.
+@Suite struct LiveReplayArchiveTests {
+    static let day: Int64 = 86_400_000_000_000
+    static let dayStart: Int64 = 1_767_225_600_000_000_000  // 2026-01-01T00:00:00Z
+
+    static func trades(_ rows: [(ts: Int64, symbol: String, price: Double)]) -> ColumnarBatch {
+        var batch = ColumnarBatch(table: .trades)
+        var row = RowValues(table: .trades)
+        for trade in rows {
+            row.reset()
+            row.timestamp = trade.ts
+            row.texts[0] = trade.symbol
+            row.texts[1] = "XNAS"
+            row.doubles[0] = trade.price
+            row.doubles[1] = 1
+            batch.append(row)
+        }
+        return batch
+    }
+
+    /// Every replayed row's (commit, price), in the order delivered.
+    static func replay(_ reader: LiveStoreReader, symbol: String, after: Int64, through: Int64) async throws -> [(Int64, Double)] {
+        let subscription = LiveSubscription(id: "s1", table: .trades, filter: LiveFilter(["symbol": [symbol]]))
+        let plan = try await reader.plan(subscription, after: after, through: through)
+        var rows: [(Int64, Double)] = []
+        try await reader.replay(plan) { page in
+            let objects = try JSONSerialization.jsonObject(with: Data(("[" + String(decoding: page.rows, as: UTF8.self) + "]").utf8))
+            for case let object as [String: Any] in objects as? [Any] ?? [] {
+                #expect(object["rowid"] == nil && object["commit_seq"] == nil, "\(object)")
+                rows.append((page.commit, object["price"] as? Double ?? .nan))
+            }
+        }
+        return rows
+    }
+
+    @Test func aResumeFromBeforeAnArchivedDayReplaysItsRowsFromTheParquetFiles() async throws {
+        let folder = try TemporaryDirectory()
+        let stores = try Stores(dataDirectory: folder.path("data"), analyticsConfiguration: .init(readConnections: 1))
+        let archiver = Archiver(stores: stores, logger: Logger(label: "test"), crashPoint: nil)
+        _ = try await archiver.reconcile()
+        let store = stores.analytics
+        try await store.commit([Self.trades([(Self.dayStart + 1, "A", 1), (Self.dayStart + 2, "B", 2)])], sequence: 1)
+        try await store.commit([Self.trades([(Self.dayStart + 3, "A", 3)])], sequence: 2)
+        let now = Self.dayStart + 10 * Self.day
+        try await store.commit([Self.trades([(now - 5, "A", 4)])], sequence: 3)
+        try await store.refreshRollups()
+        try await stores.operational.setRetentionPolicy(try RetentionPolicy(table: .trades, hotSeconds: 7 * 86_400, archive: .forever))
+        let report = await archiver.run(now: now)
+        #expect(report.archived.count == 1 && report.errors.isEmpty, "\(report)")
+        let live = try await store.read { try $0.query("SELECT count(*) FROM trades").rows() }
+        #expect(live == [[.int64(1)]], "the archived day's rows left DuckDB")
+
+        let reader = LiveStoreReader(store: store)
+        let all = try await Self.replay(reader, symbol: "A", after: 0, through: 3)
+        #expect(all.map(\.0) == [1, 2, 3] && all.map(\.1) == [1, 3, 4])
+        let missed = try await Self.replay(reader, symbol: "A", after: 1, through: 3)
+        #expect(missed.map(\.0) == [2, 3] && missed.map(\.1) == [3, 4])
+        store.close()
+    }
+}
