@@ -242,7 +242,8 @@ let package = Package(
         ),
         // Helpers every test target shares (temporary folders, file snapshots).
         .target(
-            name: "TradewatchTestSupport", dependencies: ["TradewatchCore"], path: "Tests/Support",
+            name: "TradewatchTestSupport",
+            dependencies: ["TradewatchCore", .product(name: "Logging", package: "swift-log")], path: "Tests/Support",
             swiftSettings: sharedSwiftSettings),
         .testTarget(
             name: "DuckDBTests",

@@ -44,21 +44,35 @@ public struct StoreMaintenanceService: Service {
 
     public func run() async throws {
         var last = ContinuousClock.now
+        // After a failure, no new attempt before this (one error per interval, not per check).
+        var retryAt: ContinuousClock.Instant?
         await repeatEvery(min(policy.checkEvery, policy.interval)) {
             let walBytes = stores.analytics.walBytes
-            guard policy.shouldCheckpoint(walBytes: walBytes, sinceLast: ContinuousClock.now - last) else { return }
+            let now = ContinuousClock.now
+            guard policy.shouldCheckpoint(walBytes: walBytes, sinceLast: now - last), retryAt.map({ now >= $0 }) ?? true
+            else { return }
             do {
-                let started = ContinuousClock.now
                 try await stores.analytics.checkpoint()
                 last = ContinuousClock.now
+                retryAt = nil
                 logger.debug(
                     "checkpointed analytics database",
-                    metadata: ["wal_bytes": "\(walBytes)", "duration_ms": "\((last - started) / .milliseconds(1))"])
+                    metadata: ["wal_bytes": "\(walBytes)", "duration_ms": "\((last - now) / .milliseconds(1))"])
+            } catch where Self.isBusy(error) {
+                // Another connection (the rollup, the archiver) is inside a write transaction:
+                // DuckDB refuses to checkpoint then. The next check tries again.
+                logger.debug("checkpoint postponed: another write transaction is open", metadata: ["wal_bytes": "\(walBytes)"])
             } catch {
                 last = ContinuousClock.now
+                retryAt = last + policy.interval
                 logger.error("periodic checkpoint failed", metadata: ["error": "\(error)"])
             }
         }
         await stores.close(logger: logger)
+    }
+
+    /// DuckDB's refusal to checkpoint while another connection has a write transaction open.
+    static func isBusy(_ error: any Error) -> Bool {
+        "\(error)".contains("Cannot CHECKPOINT: there are other write transactions active")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TradewatchClient
+import TradewatchTestSupport
 
 /// The recorder against a scripted server: retries, rejections, the API key.
 @Suite(.timeLimit(.minutes(2))) struct RecorderDeliveryTests {

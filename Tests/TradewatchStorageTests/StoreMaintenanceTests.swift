@@ -71,4 +71,33 @@ import TradewatchTestSupport
         await group.triggerGracefulShutdown()
         try await running
     }
+
+    @Test func aCheckpointRefusedForAnOpenWriteTransactionIsRetriedQuietly() async throws {
+        let folder = try TemporaryDirectory()
+        let stores = try Stores(dataDirectory: folder.path("data"), analyticsConfiguration: .init(readConnections: 1))
+        try await Self.fillLog(stores, to: 64 << 10)
+        // The rollup's connection inside a write transaction: DuckDB refuses to checkpoint.
+        try await stores.analytics.upkeep { connection in
+            try connection.execute("BEGIN TRANSACTION")
+            try connection.execute("UPDATE tradewatch_rollups SET watermark = watermark")
+        }
+        let capture = LogCapture()
+        let service = StoreMaintenanceService(
+            stores: stores, policy: .init(interval: .seconds(3_600), walBytes: 16 << 10, checkEvery: .milliseconds(20)),
+            logger: capture.logger)
+        let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
+        async let running: Void = group.run()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(stores.analytics.walBytes > 0, "checkpointed beside an open write transaction")
+        #expect(capture.entries.contains { $0.message.contains("postponed") }, "no attempt was made")
+        try await stores.analytics.upkeep { try $0.execute("COMMIT") }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while stores.analytics.walBytes > 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(stores.analytics.walBytes == 0, "not checkpointed once the transaction ended")
+        #expect(!capture.entries.contains { $0.level >= .error }, "\(capture.entries.filter { $0.level >= .error }.map(\.message))")
+        await group.triggerGracefulShutdown()
+        try await running
+    }
 }

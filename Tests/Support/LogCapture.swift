@@ -1,20 +1,22 @@
-import Logging
+public import Logging
 import Synchronization
 
-/// Keeps what a logger was told, to check what the recorder reports.
-final class LogCapture: Sendable {
-    struct Entry: Sendable {
-        let level: Logger.Level
-        let message: String
-        let metadata: [String: String]
+/// Keeps what a logger was told, to check what a component reports.
+public final class LogCapture: Sendable {
+    public struct Entry: Sendable {
+        public let level: Logger.Level
+        public let message: String
+        public let metadata: [String: String]
     }
 
     private let storage = Mutex<[Entry]>([])
 
-    var entries: [Entry] { storage.withLock { $0 } }
+    public init() {}
 
-    var logger: Logger {
-        Logger(label: "tradewatch.recorder.test") { _ in Handler(capture: self) }
+    public var entries: [Entry] { storage.withLock { $0 } }
+
+    public var logger: Logger {
+        Logger(label: "tradewatch.test") { _ in Handler(capture: self) }
     }
 
     private struct Handler: LogHandler {
