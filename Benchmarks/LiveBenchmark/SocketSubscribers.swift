@@ -44,7 +44,7 @@ final class SocketSubscribers: @unchecked Sendable {
         while number < options.clients {
             let wave = number..<min(options.clients, number + options.connectParallelism)
             for index in wave {
-                let socket = Self.connect(host: host, port: port)
+                let socket = connectTCP(host: host, port: port)
                 Self.send(socket, Array((
                     "GET /api/v1/stream HTTP/1.1\r\nHost: \(host):\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").utf8))
@@ -168,24 +168,6 @@ final class SocketSubscribers: @unchecked Sendable {
     }
 
     // MARK: Sockets
-
-    private static func connect(host: String, port: Int) -> Int32 {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { fail("socket: \(String(cString: strerror(errno)))") }
-        var noDelay: Int32 = 1
-        setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, host, &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Foundation.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { fail("connect to \(host):\(port): \(String(cString: strerror(errno)))") }
-        return socket
-    }
 
     /// Writes all of `bytes` (blocking sockets wait; non-blocking ones are retried briefly).
     private static func send(_ socket: Int32, _ bytes: [UInt8]) {

@@ -310,26 +310,32 @@ struct BodyTemplate {
     }
 }
 
+/// A blocking TCP connection to `host:port` with Nagle off; exits on failure.
+func connectTCP(host: String, port: Int) -> Int32 {
+    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { fail("socket: \(String(cString: strerror(errno)))") }
+    var noDelay: Int32 = 1
+    setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    inet_pton(AF_INET, host, &address.sin_addr)
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            Foundation.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+    }
+    guard connected == 0 else { fail("connect to \(host):\(port): \(String(cString: strerror(errno)))") }
+    return socket
+}
+
 /// HTTP/1.1 with keep-alive over a blocking POSIX socket.
 struct HTTPConnection {
     private let socket: Int32
     private var pending: [UInt8] = []
 
     init(host: String, port: Int) {
-        socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { fail("socket: \(String(cString: strerror(errno)))") }
-        var noDelay: Int32 = 1
-        setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, host, &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Foundation.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { fail("connect to \(host):\(port): \(String(cString: strerror(errno)))") }
+        socket = connectTCP(host: host, port: port)
     }
 
     func send(_ bytes: [UInt8]) {

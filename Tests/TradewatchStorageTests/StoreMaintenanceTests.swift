@@ -36,45 +36,60 @@ import TradewatchTestSupport
         }
     }
 
-    @Test func theServiceCheckpointsOnceTheLogPassesItsSizeWithoutWaitingForTheInterval() async throws {
-        let folder = try TemporaryDirectory()
-        let stores = try Stores(dataDirectory: folder.path("data"), analyticsConfiguration: .init(readConnections: 1))
-        try await Self.fillLog(stores, to: 256 << 10)
-        let rows = try await stores.analytics.read { try $0.query("SELECT count(*) FROM trades").rows() }
+    /// Runs the service (interval an hour, checks every 20 ms) around `body`, then shuts it down.
+    private static func withService(
+        _ stores: Stores, walBytes: Int, logger: Logger = Logger(label: "test"), _ body: () async throws -> Void
+    ) async throws {
         let service = StoreMaintenanceService(
-            stores: stores, policy: .init(interval: .seconds(3_600), walBytes: 256 << 10, checkEvery: .milliseconds(20)),
-            logger: Logger(label: "test"))
+            stores: stores, policy: .init(interval: .seconds(3_600), walBytes: walBytes, checkEvery: .milliseconds(20)),
+            logger: logger)
         let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
         async let running: Void = group.run()
+        try await body()
+        await group.triggerGracefulShutdown()
+        try await running
+    }
+
+    /// Waits (at most 20 s) until the write-ahead log is empty; whether it is.
+    private static func checkpointed(_ stores: Stores) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(20)
         while stores.analytics.walBytes > 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(stores.analytics.walBytes == 0, "the log was not checkpointed")
-        #expect(try await stores.analytics.read { try $0.query("SELECT count(*) FROM trades").rows() } == rows)
-        await group.triggerGracefulShutdown()
-        try await running
+        return stores.analytics.walBytes == 0
+    }
+
+    private static func stores(in folder: TemporaryDirectory) throws -> Stores {
+        try Stores(dataDirectory: folder.path("data"), analyticsConfiguration: .init(readConnections: 1))
+    }
+
+    @Test func theServiceCheckpointsOnceTheLogPassesItsSizeWithoutWaitingForTheInterval() async throws {
+        let folder = try TemporaryDirectory()
+        let stores = try Self.stores(in: folder)
+        try await Self.fillLog(stores, to: 256 << 10)
+        let rows = try await stores.analytics.read { try $0.query("SELECT count(*) FROM trades").rows() }
+        try await Self.withService(stores, walBytes: 256 << 10) {
+            let done = try await Self.checkpointed(stores)
+            #expect(done, "the log was not checkpointed")
+            let after = try await stores.analytics.read { try $0.query("SELECT count(*) FROM trades").rows() }
+            #expect(after == rows)
+        }
     }
 
     @Test func aLogBelowItsSizeWaitsForTheInterval() async throws {
         let folder = try TemporaryDirectory()
-        let stores = try Stores(dataDirectory: folder.path("data"), analyticsConfiguration: .init(readConnections: 1))
+        let stores = try Self.stores(in: folder)
         try await Self.fillLog(stores, to: 64 << 10)
         let before = stores.analytics.walBytes
-        let service = StoreMaintenanceService(
-            stores: stores, policy: .init(interval: .seconds(3_600), walBytes: 1 << 30, checkEvery: .milliseconds(20)),
-            logger: Logger(label: "test"))
-        let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
-        async let running: Void = group.run()
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(stores.analytics.walBytes == before, "checkpointed a small log before its interval")
-        await group.triggerGracefulShutdown()
-        try await running
+        try await Self.withService(stores, walBytes: 1 << 30) {
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(stores.analytics.walBytes == before, "checkpointed a small log before its interval")
+        }
     }
 
     @Test func aCheckpointRefusedForAnOpenWriteTransactionIsRetriedQuietly() async throws {
         let folder = try TemporaryDirectory()
-        let stores = try Stores(dataDirectory: folder.path("data"), analyticsConfiguration: .init(readConnections: 1))
+        let stores = try Self.stores(in: folder)
         try await Self.fillLog(stores, to: 64 << 10)
         // The rollup's connection inside a write transaction: DuckDB refuses to checkpoint.
         try await stores.analytics.upkeep { connection in
@@ -82,22 +97,14 @@ import TradewatchTestSupport
             try connection.execute("UPDATE tradewatch_rollups SET watermark = watermark")
         }
         let capture = LogCapture()
-        let service = StoreMaintenanceService(
-            stores: stores, policy: .init(interval: .seconds(3_600), walBytes: 16 << 10, checkEvery: .milliseconds(20)),
-            logger: capture.logger)
-        let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
-        async let running: Void = group.run()
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(stores.analytics.walBytes > 0, "checkpointed beside an open write transaction")
-        #expect(capture.entries.contains { $0.message.contains("postponed") }, "no attempt was made")
-        try await stores.analytics.upkeep { try $0.execute("COMMIT") }
-        let deadline = ContinuousClock.now + .seconds(20)
-        while stores.analytics.walBytes > 0, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
+        try await Self.withService(stores, walBytes: 16 << 10, logger: capture.logger) {
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(stores.analytics.walBytes > 0, "checkpointed beside an open write transaction")
+            #expect(capture.entries.contains { $0.message.contains("postponed") }, "no attempt was made")
+            try await stores.analytics.upkeep { try $0.execute("COMMIT") }
+            let done = try await Self.checkpointed(stores)
+            #expect(done, "not checkpointed once the transaction ended")
         }
-        #expect(stores.analytics.walBytes == 0, "not checkpointed once the transaction ended")
         #expect(!capture.entries.contains { $0.level >= .error }, "\(capture.entries.filter { $0.level >= .error }.map(\.message))")
-        await group.triggerGracefulShutdown()
-        try await running
     }
 }
