@@ -23,7 +23,10 @@ struct EnvironmentDefault {
             resolved = fallback
         }
         guard range.contains(resolved) else {
-            throw ValidationError("\(value == nil && environment[variable] != nil ? variable : "the value") \(resolved) is outside \(range.lowerBound)...\(range.upperBound)")
+            // Named as the user gave it: the variable, or the option (`TRADEWATCH_X_Y` is `--x-y`).
+            let option = "--" + variable.dropFirst("TRADEWATCH_".count).lowercased().replacingOccurrences(of: "_", with: "-")
+            let source = value == nil && environment[variable] != nil ? "\(variable)=\(resolved)" : "\(option) \(resolved)"
+            throw ValidationError("\(source) is outside \(range.lowerBound)...\(range.upperBound)")
         }
         return resolved
     }

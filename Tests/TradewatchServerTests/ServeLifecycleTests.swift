@@ -92,6 +92,15 @@ import TradewatchStorage
         let bad = try ServerProcess(["serve"], environment: ["TRADEWATCH_PORT": "eighty", "TRADEWATCH_DATA_DIR": folder.path("x")])
         #expect(try await bad.waitForExit() != 0)
         #expect(bad.standardError.contains("TRADEWATCH_PORT=eighty is not a whole number"))
+
+        // Out of range: named as given, the option or the variable; nothing is created.
+        let option = try ServerProcess(["serve", "--checkpoint-wal-mb=-5", "--data-dir", folder.path("y")])
+        #expect(try await option.waitForExit() != 0)
+        #expect(option.standardError.contains("--checkpoint-wal-mb -5 is outside 0...100000"), "\(option.standardError)")
+        let variable = try ServerProcess(["serve"], environment: ["TRADEWATCH_LIVE_MAX_FPS": "0", "TRADEWATCH_DATA_DIR": folder.path("y")])
+        #expect(try await variable.waitForExit() != 0)
+        #expect(variable.standardError.contains("TRADEWATCH_LIVE_MAX_FPS=0 is outside 1...1000"), "\(variable.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("y")))
     }
 
     @Test func checkVerifiesAStoppedDataDirectory() async throws {
