@@ -27,7 +27,9 @@ import TradewatchStorage
     @Test func acknowledgedWritesSurviveSIGKILL() async throws {
         let folder = try TemporaryDirectory()
         let data = folder.path("data")
-        let server = try ServerProcess(["serve", "--port", "0", "--data-dir", data])
+        // Checkpoints by time only (every 60 s): the kill must find the committed rows in the
+        // write-ahead log, for recovery to replay, not just checkpointed into the file.
+        let server = try ServerProcess(["serve", "--port", "0", "--data-dir", data, "--checkpoint-wal-mb", "0"])
         let write = try await server.waitUntilListening().appendingPathComponent("write")
 
         let killed = KillSwitch()
