@@ -98,9 +98,13 @@ import TradewatchTestSupport
         }
         let capture = LogCapture()
         try await Self.withService(stores, walBytes: 16 << 10, logger: capture.logger) {
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(stores.analytics.walBytes > 0, "checkpointed beside an open write transaction")
+            // Waits (bounded: the suite may run on a busy box) for the service to have tried.
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !capture.entries.contains(where: { $0.message.contains("postponed") }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             #expect(capture.entries.contains { $0.message.contains("postponed") }, "no attempt was made")
+            #expect(stores.analytics.walBytes > 0, "checkpointed beside an open write transaction")
             try await stores.analytics.upkeep { try $0.execute("COMMIT") }
             let done = try await Self.checkpointed(stores)
             #expect(done, "not checkpointed once the transaction ended")
