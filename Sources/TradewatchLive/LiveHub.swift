@@ -46,19 +46,19 @@ public final class LiveHub: Sendable {
     }
 
     private func deliver(_ matches: [(target: LiveTarget, rows: [Int])], of batch: ColumnarBatch, sequence: Int64) {
-        // Each row wanted by a rows subscription is rendered once, for all of them.
-        var wanted = [Bool](repeating: false, count: batch.rowCount)
-        for (target, rows) in matches where target.route.candles == nil {
-            for row in rows { wanted[row] = true }
-        }
-        let rendered = wanted.contains(true) ? LiveRowRenderer(batch).render(wanted) : []
+        // Each row wanted by a rows subscription is rendered once, for all of them, when the
+        // first of them is served: subscribers early in the list get their rows without waiting
+        // for the rows of every other group to be rendered.
+        var rendered: LiveRowRenderer.Rendered?
         for (target, rows) in matches {
             if target.route.candles != nil {
                 let trades = rows.compactMap { LiveTrade(batch, row: $0) }
                 target.outbox.append(subscription: target.subscriptionID, commit: sequence, trades: trades)
                 continue
             }
-            target.outbox.append(subscription: target.subscriptionID, commit: sequence, rows: rows, of: rendered)
+            if rendered == nil { rendered = LiveRowRenderer.Rendered(batch) }
+            rendered!.render(rows)
+            target.outbox.append(subscription: target.subscriptionID, commit: sequence, rows: rows, of: rendered!.rows)
         }
     }
 

@@ -89,19 +89,30 @@ struct LiveRowRenderer {
         }
     }
 
-    /// The rows whose `wanted` flag is set, each rendered once into its own array, indexed by row
-    /// number; the others are left empty.
-    func render(_ wanted: [Bool]) -> [[UInt8]] {
-        var rendered = [[UInt8]](repeating: [], count: wanted.count)
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(1024)
-        var lastTimestamp = LastTimestamp()
-        for row in wanted.indices where wanted[row] {
-            scratch.removeAll(keepingCapacity: true)
-            append(row: row, to: &scratch, lastTimestamp: &lastTimestamp)
-            rendered[row] = Array(scratch)
+    /// A commit's rows rendered as they are first asked for: the hub renders the rows of one
+    /// group of subscriptions and hands them over before rendering the next group's, so the
+    /// first subscribers need not wait for the whole commit to be rendered.
+    struct Rendered {
+        private let renderer: LiveRowRenderer
+        /// Row number → its JSON object; empty until rendered.
+        private(set) var rows: [[UInt8]]
+        private var scratch: [UInt8] = []
+        private var lastTimestamp = LastTimestamp()
+
+        init(_ batch: ColumnarBatch) {
+            renderer = LiveRowRenderer(batch)
+            rows = [[UInt8]](repeating: [], count: batch.rowCount)
+            scratch.reserveCapacity(1024)
         }
-        return rendered
+
+        /// Renders those of `wanted` not rendered yet.
+        mutating func render(_ wanted: [Int]) {
+            for row in wanted where rows[row].isEmpty {
+                scratch.removeAll(keepingCapacity: true)
+                renderer.append(row: row, to: &scratch, lastTimestamp: &lastTimestamp)
+                rows[row] = Array(scratch)
+            }
+        }
     }
 
     private func appendNull(_ output: inout [UInt8]) {
