@@ -134,6 +134,11 @@ if [ -n "$largest" ] && [ "$(field "$largest" clients)" != 0 ]; then
     kb=$(awk -v b="$(field "$largest" bytes_per_client_s)" 'BEGIN { printf "%.1f", b / 1000 }')
     echo "  under 100 KB/s per client (one-symbol trades subscription): $kb KB/s ($(verdict "$kb" 100 '<'))"
 fi
+if [ -n "$baseline_paced" ] && [ -n "$largest" ] && [ "$(field "$largest" clients)" != 0 ]; then
+    with=$(field "$largest" ingest_rows_per_s)
+    share=$(awk -v a="$with" -v b="$baseline_paced" 'BEGIN { printf "%.1f", 100 * a / b }')
+    echo "  ingest at the $RATE rows/s target with $(field "$largest" clients) clients ≥ 90% of without: $with vs $baseline_paced rows/s = $share% ($(verdict "$share" 90 '>='))"
+fi
 if [ -n "$baseline_max" ] && [ -n "$max_with" ] && [ "$(field "$max_with" clients)" != 0 ]; then
     with=$(field "$max_with" ingest_rows_per_s)
     share=$(awk -v a="$with" -v b="$baseline_max" 'BEGIN { printf "%.1f", 100 * a / b }')
