@@ -12,10 +12,11 @@ public import TradewatchCore
 public struct LineProtocolMapper {
     /// The rows mapped so far, by table.
     public var batches: [AnalyticsTable: ColumnarBatch] {
-        Dictionary(uniqueKeysWithValues: filled.compactMap { batch in batch.map { ($0.table, $0) } })
+        Dictionary(uniqueKeysWithValues: filled.filter { $0.rowCount > 0 }.map { ($0.table, $0) })
     }
-    /// Batches being filled, by ``AnalyticsTable/ordinal``: no hashing per row.
-    private var filled = [ColumnarBatch?](repeating: nil, count: AnalyticsTable.allCases.count)
+    /// Batches being filled, by ``AnalyticsTable/ordinal``: no hashing per row, and no optional
+    /// to unwrap (which copied the whole batch for every row).
+    private var filled = AnalyticsTable.allCases.map { ColumnarBatch(table: $0) }
     /// The last line's measurement as written, and what it named: lines of a request mostly
     /// share it, so it is compared byte by byte instead of made a string and looked up each time.
     private var lastMeasurement: [UInt8] = []
@@ -32,7 +33,7 @@ public struct LineProtocolMapper {
 
     public init() {}
 
-    public var rowCount: Int { filled.reduce(0) { $0 + ($1?.rowCount ?? 0) } }
+    public var rowCount: Int { filled.reduce(0) { $0 + $1.rowCount } }
 
     /// Parses `input` and maps every line; throws at the first problem.
     public mutating func map(_ input: UnsafeRawBufferPointer, precision: TimestampPrecision, receivedAt: Int64) throws {
@@ -64,8 +65,7 @@ public struct LineProtocolMapper {
     }
 
     private mutating func append(_ row: RowValues, to table: AnalyticsTable) {
-        if filled[table.ordinal] == nil { filled[table.ordinal] = ColumnarBatch(table: table) }
-        filled[table.ordinal]!.append(row)
+        filled[table.ordinal].append(row)
     }
 
     /// Names (as UTF-8) of each table's columns, labels and `ts` excluded, by table ordinal.
