@@ -53,7 +53,8 @@ public struct ServerConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
-        analytics: AnalyticsStore.Configuration = .init(), checkpointInterval: Duration = .seconds(60), checkpointWALBytes: Int = 1 << 20,
+        analytics: AnalyticsStore.Configuration = .init(), checkpointInterval: Duration = .seconds(60),
+        checkpointWALBytes: Int = 1 << 20,
         ingest: BatchWriter.Configuration = .init(), ingestLimits: IngestLimits = .init(),
         queryLimits: QueryLimits = .init(), live: LiveConfiguration = .init(), systemInterval: Duration? = .seconds(1)
     ) {

@@ -40,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between DuckDB checkpoints while its write-ahead log holds anything (env: TRADEWATCH_CHECKPOINT_INTERVAL; default: 60).")
     var checkpointInterval: Int?
 
-    @Option(help: "Checkpoint DuckDB as soon as its write-ahead log passes this many MiB, 0 for by time only (env: TRADEWATCH_CHECKPOINT_WAL_MB; default: 1).")
+    @Option(help: "Checkpoint DuckDB (looked at once a second) once its write-ahead log passes this many MiB, 0 for by time only (env: TRADEWATCH_CHECKPOINT_WAL_MB; default: 1).")
     var checkpointWalMb: Int?
 
     @Option(help: "Largest write body in bytes; gzip bodies may inflate to 4 times this (env: TRADEWATCH_MAX_BODY_SIZE; default: 33554432).")
