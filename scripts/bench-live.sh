@@ -122,8 +122,8 @@ while read -r line; do
 done <"$results"
 
 # The goals of issue 6, judged on the largest paced step and the unpaced pair.
-largest=$(grep '^paced ' "$results" | awk '{ split($2, c, "="); if (c[2] + 0 >= max) { max = c[2] + 0; line = $0 } } END { print line }')
-max_with=$(grep '^max ' "$results" | awk '{ split($2, c, "="); if (c[2] + 0 >= max) { max = c[2] + 0; line = $0 } } END { print line }')
+largest=$(grep '^paced ' "$results" | awk '{ split($2, c, "="); if (c[2] + 0 >= max) { max = c[2] + 0; line = $0 } } END { print line }' || true)
+max_with=$(grep '^max ' "$results" | awk '{ split($2, c, "="); if (c[2] + 0 >= max) { max = c[2] + 0; line = $0 } } END { print line }' || true)
 verdict() { awk -v v="$1" -v l="$2" "BEGIN { print ((v $3 l) ? \"met\" : \"MISSED\") }"; }
 echo
 echo "goals (issue 6):"
