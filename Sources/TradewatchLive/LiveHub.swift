@@ -1,4 +1,5 @@
 public import Logging
+import Dispatch
 import Synchronization
 public import TradewatchCore
 
@@ -46,6 +47,16 @@ public final class LiveHub: Sendable {
     }
 
     private func deliver(_ matches: [(target: LiveTarget, rows: [Int])], of batch: ColumnarBatch, sequence: Int64) {
+        // Many subscriptions: two halves side by side, so that the last ones are not served a
+        // whole publish after the first (each half renders the rows it needs).
+        guard matches.count >= 64 else { return deliver(matches[...], of: batch, sequence: sequence) }
+        let middle = matches.count / 2
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            deliver(half == 0 ? matches[..<middle] : matches[middle...], of: batch, sequence: sequence)
+        }
+    }
+
+    private func deliver(_ matches: ArraySlice<(target: LiveTarget, rows: [Int])>, of batch: ColumnarBatch, sequence: Int64) {
         // Each row wanted by a rows subscription is rendered once, for all of them, when the
         // first of them is served: subscribers early in the list get their rows without waiting
         // for the rows of every other group to be rendered.
