@@ -48,11 +48,19 @@ public final class LiveHub: Sendable {
 
     private func deliver(_ matches: [(target: LiveTarget, rows: [Int])], of batch: ColumnarBatch, sequence: Int64) {
         // Many subscriptions: two halves side by side, so that the last ones are not served a
-        // whole publish after the first (each half renders the rows it needs).
+        // whole publish after the first (each half renders the rows it needs). A connection's
+        // subscriptions all go to the half of its first one, so they queue in match order.
         guard matches.count >= 64 else { return deliver(matches[...], of: batch, sequence: sequence) }
         let middle = matches.count / 2
+        let early = Set(matches[..<middle].map(\.target.connectionID))
+        var first = matches[..<middle]
+        var second: ArraySlice<(target: LiveTarget, rows: [Int])> = []
+        for match in matches[middle...] {
+            if early.contains(match.target.connectionID) { first.append(match) } else { second.append(match) }
+        }
+        let halves = [first, second]
         DispatchQueue.concurrentPerform(iterations: 2) { half in
-            deliver(half == 0 ? matches[..<middle] : matches[middle...], of: batch, sequence: sequence)
+            deliver(halves[half], of: batch, sequence: sequence)
         }
     }
 

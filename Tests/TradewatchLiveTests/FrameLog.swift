@@ -20,7 +20,7 @@ final class FrameLog: Sendable {
     /// Every row received in `rows` frames, in order.
     var rows: [[String: Any]] { objects(op: "rows").flatMap { $0["rows"] as? [[String: Any]] ?? [] } }
 
-    fileprivate func append(_ frame: [UInt8]) { state.withLock { $0.frames.append(frame) } }
+    func append(_ frame: [UInt8]) { state.withLock { $0.frames.append(frame) } }
     fileprivate func finish() { state.withLock { $0.finished = true } }
 
     /// Waits until `condition` holds, moving `clock` on by 10 ms at each look: for tests about

@@ -41,4 +41,40 @@ import TradewatchLive
             #expect(expected["all"]?.count == 400 && expected["pair"]?.count == 40 && expected["none"] == [])
         }
     }
+
+    /// 80 connections, one subscription each and a second one on connection 0: over 64 matched
+    /// subscriptions, served in two halves side by side. Every connection gets exactly its rows,
+    /// in commit order, and connection 0 its two subscriptions' frames in match order.
+    @Test func manyConnectionsServedInTwoHalvesEachGetExactlyTheirRows() async throws {
+        let hub = LiveHub()
+        let connections = try (0..<80).map { _ in try hub.connect() }
+        let trades = (0..<400).map { index in trade("\(index)", symbol: "SYM\(index % 20)") }
+        for (number, connection) in connections.enumerated() {
+            try connection.subscribe(LiveSubscription(id: "s", table: .trades, filter: LiveFilter(["symbol": ["SYM\(number % 20)"]])))
+        }
+        try connections[0].subscribe(LiveSubscription(id: "late", table: .trades, filter: LiveFilter(["symbol": ["SYM19"]])))
+        let logs = connections.map { _ in FrameLog() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (connection, log) in zip(connections, logs) {
+                group.addTask { for await frame in connection.frames { log.append(frame) } }
+            }
+            hub.publish(sequence: 1, batches: [tradesBatch(Array(trades[..<200]))])
+            hub.publish(sequence: 2, batches: [tradesBatch(Array(trades[200...]))])
+            for (number, log) in logs.enumerated() {
+                let expected = trades.filter { $0.symbol == "SYM\(number % 20)" }.map { $0.tradeID! }
+                let late = number == 0 ? trades.filter { $0.symbol == "SYM19" }.map { $0.tradeID! } : []
+                try await log.waitUntil { $0.rows.count == expected.count + late.count }
+                let received = { (id: String) in
+                    log.objects(op: "rows").filter { $0["id"] as? String == id }
+                        .flatMap { $0["rows"] as? [[String: Any]] ?? [] }.map { $0["trade_id"] as? String ?? "?" }
+                }
+                #expect(received("s") == expected, "connection \(number)")
+                #expect(received("late") == late, "connection \(number)")
+            }
+            // Connection 0's first frame is its "s" subscription's: it matched the commit's first row.
+            #expect(logs[0].objects(op: "rows").first?["id"] as? String == "s")
+            for connection in connections { connection.close() }
+            try await group.waitForAll()
+        }
+    }
 }
