@@ -42,6 +42,7 @@ public final class ServerProcess: Sendable {
             output.state.withLock { $0.stderr.append(data) }
         }
         try process.run()
+        Launched.add(process.processIdentifier)
     }
 
     public var standardOutput: String { output.state.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
@@ -116,6 +117,43 @@ public final class ServerProcess: Sendable {
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        Launched.remove(process.processIdentifier)
+    }
+}
+
+/// Every server a test started and has not released yet. When the test process exits, whatever
+/// is still running is killed: a test that stops its server with SIGTERM and returns at once, or
+/// one that fails midway, would otherwise leave the server running after the suite (it did, on
+/// the 2-core box, for 20 minutes, skewing every benchmark run after it).
+private enum Launched {
+    static let pids = Mutex<Set<Int32>>([])
+    private static let registered = Mutex(false)
+
+    static func add(_ pid: Int32) {
+        pids.withLock { _ = $0.insert(pid) }
+        let first = registered.withLock { registered in
+            defer { registered = true }
+            return !registered
+        }
+        if first { atexit { Launched.killAll() } }
+    }
+
+    static func remove(_ pid: Int32) {
+        pids.withLock { _ = $0.remove(pid) }
+    }
+
+    /// Kills each one still this process's child (a pid that ended may have been reused).
+    static func killAll() {
+        let me = getpid()
+        for pid in pids.withLock({ $0 }) where parent(of: pid) == me { kill(pid, SIGKILL) }
+    }
+
+    /// The parent of `pid`, from the fourth field of /proc/PID/stat.
+    private static func parent(of pid: Int32) -> Int32? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ").dropFirst().first.flatMap { Int32($0) }
     }
 }
 
