@@ -225,9 +225,12 @@ let package = Package(
             path: "Benchmarks/QueryBenchmark",
             swiftSettings: sharedSwiftSettings
         ),
+        // <sys/epoll.h> for the live benchmark's subscribers.
+        .target(name: "CEpoll", path: "Benchmarks/CEpoll"),
         .executableTarget(
             name: "LiveBenchmark",
             dependencies: [
+                "CEpoll",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -9,7 +9,8 @@
 // Every row of a request carries the wall-clock time the request was sent as its timestamp, so a
 // client computes, per row, receipt time − ts ("from send") and receipt time − the time the
 // /write of that row was acknowledged ("from ack"; a 204 is sent only after the commit, so this is
-// commit-to-receipt minus the ack's own trip back). Client and server share the clock (same box).
+// commit-to-receipt minus the ack's own trip back), and per frame, receipt − the ack of the newest
+// commit in it (the commit the frame is tagged with). Client and server share the clock (same box).
 // `--rate 0` writes as fast as `--connections` writers can. Prints a summary and one RESULT line.
 // Options: --batch (5000 rows per request), --connections (4 writers), --drain-seconds (2),
 // --connect-parallelism (50), --server-pid (to read its CPU time and peak RSS from /proc),
@@ -507,15 +508,32 @@ await withTaskGroup(of: Void.self) { group in
     let tallies = run.tallies.withLock { $0 }
     var fromSend: [(ms: Double, rows: Int)] = []
     var fromAck: [(ms: Double, rows: Int)] = []
+    // Per frame (rows one read delivered together): receipt − ack of the newest commit among its
+    // rows, the commit a `rows` frame is tagged with. Rows of older commits in the same frame
+    // waited for the pacing window on top of that; the per-row figures above count them.
+    var fromFrameCommit: [(ms: Double, rows: Int)] = []
     var unmatched = 0
     for tally in tallies {
+        var frameReceived: Int64?
+        var frameNewestAck: Int64 = .min
         for sample in tally.samples {
             fromSend.append((Double(sample.received - sample.ts) / 1e6, sample.rows))
+            if sample.received != frameReceived {
+                if let received = frameReceived, frameNewestAck != .min {
+                    fromFrameCommit.append((Double(received - frameNewestAck) / 1e6, 1))
+                }
+                frameReceived = sample.received
+                frameNewestAck = .min
+            }
             if let ack = acknowledged[sample.ts] {
                 fromAck.append((Double(sample.received - ack) / 1e6, sample.rows))
+                frameNewestAck = max(frameNewestAck, ack)
             } else {
                 unmatched += sample.rows
             }
+        }
+        if let received = frameReceived, frameNewestAck != .min {
+            fromFrameCommit.append((Double(received - frameNewestAck) / 1e6, 1))
         }
     }
     // LIVE_BENCH_TRACE=FILE: every sample of the first few clients (row ts = its request's send time,
@@ -531,6 +549,7 @@ await withTaskGroup(of: Void.self) { group in
     }
     let send = weightedPercentiles(fromSend, [0.5, 0.99, 1.0])
     let ack = weightedPercentiles(fromAck, [0.5, 0.99, 1.0])
+    let frameCommit = weightedPercentiles(fromFrameCommit, [0.5, 0.99])
     let clients = Double(max(options.clients, 1))
     let frames = Double(tallies.reduce(0) { $0 + $1.frames })
     let bytes = Double(tallies.reduce(0) { $0 + $1.bytes })
@@ -549,6 +568,7 @@ await withTaskGroup(of: Void.self) { group in
     if options.clients > 0 {
         print("received \(rowsReceived) rows of about \(expected) expected, \(Int(frames)) frames, \(lagged) lagged, \(errors) errors, \(unmatched) rows without an ack")
         print("latency from send p50 \(text(send[0])) ms, p99 \(text(send[1])) ms, max \(text(send[2])) ms; from ack p50 \(text(ack[0])) ms, p99 \(text(ack[1])) ms, max \(text(ack[2])) ms")
+        print("per frame, from the ack of its newest commit: p50 \(text(frameCommit[0])) ms, p99 \(text(frameCommit[1])) ms")
         print(String(format: "per client: %.2f frames/s, %.0f bytes/s, %.0f rows/s", frames / clients / windowSeconds,
                      bytes / clients / windowSeconds, Double(rowsReceived) / clients / windowSeconds))
     }
@@ -558,7 +578,7 @@ await withTaskGroup(of: Void.self) { group in
     print("RESULT clients=\(options.clients) rate=\(options.rate) seconds=\(text(writeSeconds, "%.2f")) rows=\(rows) "
         + "ingest_rows_per_s=\(text(ingestRate, "%.0f")) write_p50_ms=\(text(percentile(writeLatencies, 0.5))) "
         + "write_p99_ms=\(text(percentile(writeLatencies, 0.99))) send_p50_ms=\(text(send[0])) send_p99_ms=\(text(send[1])) "
-        + "ack_p50_ms=\(text(ack[0])) ack_p99_ms=\(text(ack[1])) ack_max_ms=\(text(ack[2])) "
+        + "ack_p50_ms=\(text(ack[0])) ack_p99_ms=\(text(ack[1])) ack_max_ms=\(text(ack[2])) frame_p50_ms=\(text(frameCommit[0])) frame_p99_ms=\(text(frameCommit[1])) "
         + "frames_per_client_s=\(text(frames / clients / windowSeconds, "%.2f")) bytes_per_client_s=\(text(bytes / clients / windowSeconds, "%.0f")) "
         + "rows_received=\(rowsReceived) rows_expected=\(expected) lagged=\(lagged) errors=\(errors) "
         + "server_cpu_pct=\(text(serverCPU.map { $0 / windowSeconds * 100 }, "%.0f")) server_rss_mib=\(text(serverRSS, "%.0f")) "

@@ -67,7 +67,8 @@ public final class LiveHub: Sendable {
     private func deliver(_ matches: ArraySlice<(target: LiveTarget, rows: [Int])>, of batch: ColumnarBatch, sequence: Int64) {
         // Each row wanted by a rows subscription is rendered once, for all of them, when the
         // first of them is served: subscribers early in the list get their rows without waiting
-        // for the rows of every other group to be rendered.
+        // for the rows of every other group to be rendered. Subscriptions that want the same
+        // rows share one chunk of them.
         var rendered: LiveRowRenderer.Rendered?
         for (target, rows) in matches {
             if target.route.candles != nil {
@@ -76,8 +77,7 @@ public final class LiveHub: Sendable {
                 continue
             }
             if rendered == nil { rendered = LiveRowRenderer.Rendered(batch) }
-            rendered!.render(rows)
-            target.outbox.append(subscription: target.subscriptionID, commit: sequence, rows: rows, of: rendered!.rows)
+            target.outbox.append(subscription: target.subscriptionID, commit: sequence, rows: rendered!.chunk(rows))
         }
     }
 

@@ -23,18 +23,15 @@ public enum LiveJSON {
     }
 
     /// `{"op":"rows","id":…,"commit":N,"rows":[…]}`; `commit` is the last commit among the rows.
-    public static func rowsFrame(id: String, commit: Int64, rows: [[UInt8]]) -> [UInt8] {
+    static func rowsFrame(id: String, commit: Int64, rows: LiveRows) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(48 + id.utf8.count + rows.reduce(0) { $0 + $1.count + 1 })
+        output.reserveCapacity(48 + id.utf8.count + rows.byteCount)
         output.append(contentsOf: #"{"op":"rows","id":"#.utf8)
         appendString(id, to: &output)
         output.append(contentsOf: #","commit":"#.utf8)
         output.append(contentsOf: String(commit).utf8)
         output.append(contentsOf: #","rows":["#.utf8)
-        for (index, row) in rows.enumerated() {
-            if index > 0 { output.append(UInt8(ascii: ",")) }
-            output.append(contentsOf: row)
-        }
+        rows.write(to: &output)
         output.append(contentsOf: "]}".utf8)
         return output
     }

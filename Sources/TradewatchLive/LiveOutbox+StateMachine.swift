@@ -17,7 +17,7 @@ extension LiveOutbox {
         }
 
         enum Emission: Sendable, Equatable {
-            case rows(subscription: String, commit: Int64, rows: [[UInt8]])
+            case rows(subscription: String, commit: Int64, rows: LiveRows)
             case lagged(subscription: String, dropped: Int)
             case candle(subscription: String, symbol: String, update: LiveCandleBuilder.Update)
             case frame([UInt8])
@@ -32,7 +32,7 @@ extension LiveOutbox {
 
         private struct Subscription: Sendable {
             var holding: Bool
-            var held: [(commit: Int64, rows: [[UInt8]], trades: [LiveTrade])] = []
+            var held: [(commit: Int64, rows: LiveRows, trades: [LiveTrade])] = []
             var heldRows = 0
             var heldDropped = 0
             var heldDroppedThrough: Int64 = .min
@@ -54,15 +54,13 @@ extension LiveOutbox {
             var kind: Kind
             var subscription = ""
             var commit: Int64 = 0
-            /// Rows of a `rows` entry are `rows[start...]`: dropping the oldest advances `start`.
-            var rows: [[UInt8]] = []
-            var start = 0
+            var rows = LiveRows()
             /// Rows dropped from this entry, reported as `lagged` before it is sent.
             var dropped = 0
             var update: LiveCandleBuilder.Update?
             var frame: [UInt8] = []
 
-            var rowCount: Int { rows.count - start }
+            var rowCount: Int { rows.count }
             static let removed = Entry(kind: .removed)
         }
 
@@ -161,12 +159,10 @@ extension LiveOutbox {
         // MARK: Appending
 
         /// Rows of commit `commit` for subscription `id`.
-        mutating func append(
-            subscription id: String, commit: Int64, rows: some Collection<[UInt8]>, now: Duration
-        ) -> AppendOutcome {
+        mutating func append(subscription id: String, commit: Int64, rows: LiveRows, now: Duration) -> AppendOutcome {
             guard phase == .open, !rows.isEmpty, let holding = subscriptions[id]?.holding else { return AppendOutcome() }
             if holding {
-                hold(id: id, commit: commit, rows: Array(rows), trades: [])
+                hold(id: id, commit: commit, rows: rows, trades: [])
                 return AppendOutcome()
             }
             subscriptions[id]!.cadence.arrived(at: now)
@@ -185,7 +181,7 @@ extension LiveOutbox {
                 return AppendOutcome()
             }
             if subscription.holding {
-                hold(id: id, commit: commit, rows: [], trades: trades)
+                hold(id: id, commit: commit, rows: LiveRows(), trades: trades)
                 return AppendOutcome()
             }
             var updates: [LiveCandleBuilder.Update] = []
@@ -239,9 +235,8 @@ extension LiveOutbox {
                     if let deadline = holdForCommit(entry.subscription, entry: firstNumber + head, now: now) {
                         return .wait(until: earliest(deadline))
                     }
-                    var rows = entries[head].rows
-                    entries[head].rows = []
-                    if entry.start > 0 { rows.removeFirst(entry.start) }
+                    let rows = entries[head].rows
+                    entries[head].rows = LiveRows()
                     buffered -= rows.count
                     if var subscription = subscriptions.removeValue(forKey: entry.subscription) {
                         // A followed cadence moves the schedule to the commit's arrival (LiveFramePacing).
@@ -307,7 +302,7 @@ extension LiveOutbox {
 
         // MARK: Internals
 
-        private mutating func hold(id: String, commit: Int64, rows: [[UInt8]], trades: [LiveTrade]) {
+        private mutating func hold(id: String, commit: Int64, rows: LiveRows, trades: [LiveTrade]) {
             var subscription = subscriptions.removeValue(forKey: id)!
             subscription.held.append((commit, rows, trades))
             subscription.heldRows += rows.count + trades.count
@@ -323,7 +318,7 @@ extension LiveOutbox {
                     subscription.heldDropped += size
                 } else {
                     if first.trades.isEmpty {
-                        subscription.held[0].rows.removeFirst(excess)
+                        subscription.held[0].rows.dropFirst(excess)
                     } else {
                         subscription.held[0].trades.removeFirst(excess)
                     }
@@ -379,13 +374,8 @@ extension LiveOutbox {
             while excess > 0, index < entries.count {
                 if entries[index].kind == .rows, entries[index].rowCount > 0 {
                     let count = min(excess, entries[index].rowCount)
-                    entries[index].start += count
+                    entries[index].rows.dropFirst(count)
                     entries[index].dropped += count
-                    // Keep the dead prefix from growing without bound on a never-sent entry.
-                    if entries[index].start > 1024, entries[index].start * 2 > entries[index].rows.count {
-                        entries[index].rows.removeFirst(entries[index].start)
-                        entries[index].start = 0
-                    }
                     excess -= count
                     buffered -= count
                     outcome.dropped += count

@@ -46,10 +46,10 @@ final class LiveOutbox: Sendable {
         }
     }
 
-    /// Rows `rows` of a commit's rendered rows `rendered`: handed over without an array of their own.
-    func append(subscription: String, commit: Int64, rows: [Int], of rendered: [[UInt8]]) {
+    /// Rows of a commit, rendered once and shared with the other subscriptions that want them.
+    func append(subscription: String, commit: Int64, rows: LiveRowChunk) {
         let now = clock.now()
-        apply { $0.append(subscription: subscription, commit: commit, rows: rows.lazy.map { rendered[$0] }, now: now) }
+        apply { $0.append(subscription: subscription, commit: commit, rows: LiveRows(rows), now: now) }
     }
 
     func append(subscription: String, commit: Int64, trades: [LiveTrade]) {

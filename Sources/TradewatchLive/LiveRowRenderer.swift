@@ -89,29 +89,53 @@ struct LiveRowRenderer {
         }
     }
 
-    /// A commit's rows rendered as they are first asked for: the hub renders the rows of one
-    /// group of subscriptions and hands them over before rendering the next group's, so the
-    /// first subscribers need not wait for the whole commit to be rendered.
+    /// A commit's rows rendered as they are first asked for, each once, into one buffer; the
+    /// hub asks for one group of subscriptions' rows at a time and hands them over before
+    /// rendering the next group's, so the first subscribers need not wait for the whole commit.
     struct Rendered {
         private let renderer: LiveRowRenderer
-        /// Row number → its JSON object; empty until rendered.
-        private(set) var rows: [[UInt8]]
-        private var scratch: [UInt8] = []
+        /// Every row rendered so far, one after the other.
+        private var bytes: [UInt8] = []
+        /// Row number → where its object lies in `bytes`; `nil` until rendered.
+        private var ranges: [Range<Int>?]
+        /// The chunk last built for a list of rows, by the list's first row: subscriptions that
+        /// want the same rows (one symbol's) share one chunk.
+        private var chunks: [Int: (rows: [Int], chunk: LiveRowChunk)] = [:]
         private var lastTimestamp = LastTimestamp()
 
         init(_ batch: ColumnarBatch) {
             renderer = LiveRowRenderer(batch)
-            rows = [[UInt8]](repeating: [], count: batch.rowCount)
-            scratch.reserveCapacity(1024)
+            ranges = [Range<Int>?](repeating: nil, count: batch.rowCount)
+            bytes.reserveCapacity(4096)
         }
 
-        /// Renders those of `wanted` not rendered yet.
-        mutating func render(_ wanted: [Int]) {
-            for row in wanted where rows[row].isEmpty {
-                scratch.removeAll(keepingCapacity: true)
-                renderer.append(row: row, to: &scratch, lastTimestamp: &lastTimestamp)
-                rows[row] = Array(scratch)
+        /// Rows `rows` (not empty) as one chunk, in their order.
+        mutating func chunk(_ rows: [Int]) -> LiveRowChunk {
+            // Equal lists are usually the same array (one group's), compared at once.
+            if let cached = chunks[rows[0]], cached.rows == rows { return cached.chunk }
+            var size = rows.count
+            for row in rows {
+                if ranges[row] == nil {
+                    let start = bytes.count
+                    renderer.append(row: row, to: &bytes, lastTimestamp: &lastTimestamp)
+                    ranges[row] = start..<bytes.count
+                }
+                size += ranges[row]!.count
             }
+            var output: [UInt8] = []
+            output.reserveCapacity(size)
+            var ends: [Int] = []
+            ends.reserveCapacity(rows.count)
+            bytes.withUnsafeBufferPointer { bytes in
+                for row in rows {
+                    if !ends.isEmpty { output.append(UInt8(ascii: ",")) }
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[ranges[row]!]))
+                    ends.append(output.count)
+                }
+            }
+            let chunk = LiveRowChunk(bytes: output, ends: ends)
+            chunks[rows[0]] = (rows, chunk)
+            return chunk
         }
     }
 

@@ -71,7 +71,7 @@ import TradewatchTestSupport
             next += 1
             let micros = arrival / .microseconds(1)
             let outcome = machine.append(
-                subscription: "s1", commit: Int64(next), rows: [Array(String(Int64(micros)).utf8)], now: arrival)
+                subscription: "s1", commit: Int64(next), rows: LiveRows([Array(String(Int64(micros)).utf8)]), now: arrival)
             if outcome.wake { drain(arrival) }
         }
         if let wake = wakeAt { drain(wake) }

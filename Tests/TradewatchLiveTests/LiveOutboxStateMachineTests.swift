@@ -11,7 +11,7 @@ import Testing
         return machine
     }
 
-    func rows(_ names: String...) -> [[UInt8]] { names.map { Array($0.utf8) } }
+    func rows(_ names: String...) -> LiveRows { LiveRows(names.map { Array($0.utf8) }) }
 
     @Test func aSubscriptionSendsAtMostOneFramePerIntervalAndCoalescesTheRest() throws {
         var machine = try machine()
