@@ -5,6 +5,7 @@ extension AnalyticsStore {
     /// Writes `batches` in one transaction, each row tagged with commit `sequence`, and records
     /// the commit. All rows are stored or none.
     public func commit(_ batches: [ColumnarBatch], sequence: Int64) async throws {
+        defer { commitWatch.committed() }
         try await write { connection in
             try connection.transaction {
                 // One appender per table, however many requests the commit groups.

@@ -23,6 +23,8 @@ public final class AnalyticsStore: Sendable {
     /// Archived time ranges per table, kept by the archiver (Archive/) and read by queries to
     /// choose between a table and its `<table>_all` view.
     public let archiveCatalog = ArchiveCatalog()
+    /// Tasks waiting for the next commit to end.
+    let commitWatch = CommitWatch()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
@@ -146,6 +148,16 @@ public final class AnalyticsStore: Sendable {
     /// Writes the write-ahead log into the database file.
     public func checkpoint() async throws {
         try await write { try $0.execute("CHECKPOINT") }
+    }
+
+    /// Returns when the next commit (``commit(_:sequence:)``) has ended, or after `timeout`.
+    ///
+    /// A checkpoint holds up the commits behind it for as long as it runs (DuckDB's lock on
+    /// the table it writes). Started right after a commit, it runs while the writer would
+    /// otherwise wait for the next requests, and under steady ingestion often ends before
+    /// they come; started at a random moment, it more often holds up a commit that is ready.
+    public func afterNextCommit(timeout: Duration) async {
+        await commitWatch.next(timeout: timeout)
     }
 
     /// Proves the database takes writes: replaces one row of the probe table.

@@ -11,6 +11,8 @@ public import ServiceLifecycle
 /// of 0.3–0.6 s when DuckDB's own threshold (128 MB) is reached inline with a commit. Checking
 /// more often costs throughput: each checkpoint rewrites the table's last, part-filled row group.
 /// A log that stays small is checkpointed every `interval` all the same, and an empty one never.
+/// A due checkpoint starts right after the next commit ends (waiting at most `commitWait`): the
+/// writer then has the gap before the following commit, so the checkpoint holds fewer of them up.
 public struct StoreMaintenanceService: Service {
     public struct Policy: Sendable, Equatable {
         /// Checkpoint whenever the write-ahead log holds anything and this long has passed.
@@ -20,10 +22,17 @@ public struct StoreMaintenanceService: Service {
         /// How often the log's size is looked at.
         public var checkEvery: Duration
 
-        public init(interval: Duration = .seconds(60), walBytes: Int = 1 << 20, checkEvery: Duration = .seconds(1)) {
+        /// How long a due checkpoint waits for the next commit to end, to start right after it.
+        public var commitWait: Duration
+
+        public init(
+            interval: Duration = .seconds(60), walBytes: Int = 1 << 20, checkEvery: Duration = .seconds(1),
+            commitWait: Duration = .milliseconds(200)
+        ) {
             self.interval = interval
             self.walBytes = walBytes
             self.checkEvery = checkEvery
+            self.commitWait = commitWait
         }
 
         /// Whether to checkpoint a log of `walBytes` bytes, `sinceLast` after the last checkpoint.
@@ -52,6 +61,8 @@ public struct StoreMaintenanceService: Service {
             let now = ContinuousClock.now
             guard policy.shouldCheckpoint(walBytes: walBytes, sinceLast: now - last), retryAt.map({ now >= $0 }) ?? true
             else { return }
+            // Right behind a commit: the checkpoint then mostly runs in the gap before the next.
+            await stores.analytics.afterNextCommit(timeout: policy.commitWait)
             do {
                 try await stores.analytics.checkpoint()
                 last = ContinuousClock.now
