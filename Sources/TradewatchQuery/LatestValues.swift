@@ -51,13 +51,20 @@ public final class LatestValues: Sendable {
     /// Number of metric series and trade symbols held.
     public var count: (metrics: Int, trades: Int) { state.withLock { ($0.metrics.count, $0.trades.count) } }
 
-    /// Reads the latest rows from the store (one pass over metrics and trades).
+    /// Reads the latest rows from the store (one pass over metrics and trades), archived days
+    /// included once a table has some: a series or symbol whose rows are all older than the hot
+    /// period keeps its latest value across restarts. Reading the archive costs one scan of its
+    /// files' needed columns at startup.
     public func load(from store: AnalyticsStore) async throws {
+        func relation(_ table: AnalyticsTable) -> String {
+            store.archiveCatalog.span(of: table) == nil ? table.rawValue : ArchiveViews.name(of: table)
+        }
+        let (metricsTable, tradesTable) = (relation(.metrics), relation(.trades))
         let (metrics, trades) = try await store.read { connection in
             var metrics: [MetricKey: Metric] = [:]
             try connection.query("""
                 SELECT name, symbol, epoch_ns(max(ts)), arg_max(value, ts), labels::VARCHAR
-                FROM metrics GROUP BY name, symbol, labels::VARCHAR
+                FROM \(metricsTable) GROUP BY name, symbol, labels::VARCHAR
                 """).forEachChunk { chunk in
                 let names = try chunk.column(0, as: String.self), symbols = try chunk.column(1, as: String.self)
                 let times = try chunk.column(2, as: Int64.self), values = try chunk.column(3, as: Double.self)
@@ -71,7 +78,7 @@ public final class LatestValues: Sendable {
             try connection.query("""
                 SELECT symbol, epoch_ns(max(ts)), arg_max(price, ts), arg_max(qty, ts), arg_max(venue, ts),
                     arg_max(side, ts), arg_max(trade_id, ts)
-                FROM trades GROUP BY symbol
+                FROM \(tradesTable) GROUP BY symbol
                 """).forEachChunk { chunk in
                 let symbols = try chunk.column(0, as: String.self), times = try chunk.column(1, as: Int64.self)
                 let prices = try chunk.column(2, as: Double.self), quantities = try chunk.column(3, as: Double.self)

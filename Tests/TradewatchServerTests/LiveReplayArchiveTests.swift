@@ -3,12 +3,14 @@ import Logging
 import Testing
 import TradewatchCore
 import TradewatchLive
+import TradewatchQuery
 import TradewatchStorage
 import TradewatchTestSupport
 @testable import TradewatchServer
 
 /// A client resuming with `from_commit` gets every row it missed, also rows the archiver has
-/// since moved out of DuckDB into Parquet files.
+/// since moved out of DuckDB into Parquet files; a snapshot (and the latest values loaded at
+/// startup) still finds a key whose rows are all archived.
 @Suite struct LiveReplayArchiveTests {
     static let day: Int64 = 86_400_000_000_000
     static let dayStart: Int64 = 1_767_225_600_000_000_000  // 2026-01-01T00:00:00Z
@@ -43,8 +45,8 @@ import TradewatchTestSupport
         return rows
     }
 
-    @Test func aResumeFromBeforeAnArchivedDayReplaysItsRowsFromTheParquetFiles() async throws {
-        let folder = try TemporaryDirectory()
+    /// Symbol A traded on an old day and today, B only on the old day; the old day is archived.
+    static func archivedStores(_ folder: TemporaryDirectory) async throws -> Stores {
         let stores = try Stores(dataDirectory: folder.path("data"), analyticsConfiguration: .init(readConnections: 1))
         let archiver = Archiver(stores: stores, logger: Logger(label: "test"), crashPoint: nil)
         _ = try await archiver.reconcile()
@@ -57,6 +59,30 @@ import TradewatchTestSupport
         try await stores.operational.setRetentionPolicy(try RetentionPolicy(table: .trades, hotSeconds: 7 * 86_400, archive: .forever))
         let report = await archiver.run(now: now)
         #expect(report.archived.count == 1 && report.errors.isEmpty, "\(report)")
+        return stores
+    }
+
+    @Test func aSnapshotFindsAKeyWhoseRowsAreAllArchived() async throws {
+        let folder = try TemporaryDirectory()
+        let stores = try await Self.archivedStores(folder)
+        defer { stores.analytics.close() }
+        let reader = LiveStoreReader(store: stores.analytics)
+        let subscription = LiveSubscription(id: "s1", table: .trades, filter: LiveFilter(["symbol": ["A", "B"]]))
+        let text = "[" + String(decoding: try await reader.lastRows(subscription), as: UTF8.self) + "]"
+        let objects = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] ?? []
+        #expect(objects.map { $0["symbol"] as? String } == ["A", "B"], "\(text)")
+        #expect(objects.map { $0["price"] as? Double } == [4, 2], "A's newest row is live, B's only row archived")
+        #expect(objects.allSatisfy { $0["rowid"] == nil && $0["commit_seq"] == nil }, "\(text)")
+
+        let latest = LatestValues()
+        try await latest.load(from: stores.analytics)
+        #expect(latest.trades(symbols: ["A", "B"]).map { "\($0.symbol) \($0.trade.price)" } == ["A 4.0", "B 2.0"])
+    }
+
+    @Test func aResumeFromBeforeAnArchivedDayReplaysItsRowsFromTheParquetFiles() async throws {
+        let folder = try TemporaryDirectory()
+        let stores = try await Self.archivedStores(folder)
+        let store = stores.analytics
         let live = try await store.read { try $0.query("SELECT count(*) FROM trades").rows() }
         #expect(live == [[.int64(1)]], "the archived day's rows left DuckDB")
 

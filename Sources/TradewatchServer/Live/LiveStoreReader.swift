@@ -59,9 +59,10 @@ struct LiveStoreReader: Sendable {
         return ReplayPlan(subscription: subscription, counts: counts)
     }
 
-    /// Where a resume reads `table`'s rows: its `_all` view (live rows and archived Parquet files)
-    /// once some of its days are archived, so a client resuming from a commit whose rows have
-    /// moved out of DuckDB still gets every one of them.
+    /// Where a resume or a snapshot reads `table`'s rows: its `_all` view (live rows and archived
+    /// Parquet files) once some of its days are archived, so a client resuming from a commit whose
+    /// rows have moved out of DuckDB still gets every one of them, and a snapshot still finds a
+    /// key whose rows are all archived.
     private func relation(of table: AnalyticsTable) -> String {
         store.archiveCatalog.span(of: table) == nil ? table.rawValue : ArchiveViews.name(of: table)
     }
@@ -142,7 +143,7 @@ struct LiveStoreReader: Sendable {
     }
 
     /// The last row of each key of `subscription`'s table that matches its filter, as a JSON
-    /// array's elements (at most ``snapshotRows``).
+    /// array's elements (at most ``snapshotRows``), archived days included.
     func lastRows(_ subscription: LiveSubscription) async throws -> [UInt8] {
         let keys: [String] = switch subscription.table {
         case .metrics: ["name", "symbol"]
@@ -153,8 +154,12 @@ struct LiveStoreReader: Sendable {
         case .candles: ["symbol", "\"interval\""]
         }
         let (filterSQL, filterParameters) = Self.filter(subscription.filter)
+        // Archived days too: a key whose rows are all older than the hot period has its last
+        // row in a Parquet file (the archive's files are read only once a table has some).
+        let table = relation(of: subscription.table)
+        let excluded = table.hasSuffix("_all") ? "commit_seq, rowid" : "commit_seq"
         let sql = """
-            SELECT * EXCLUDE (commit_seq) FROM \(subscription.table.rawValue) WHERE true\(filterSQL)
+            SELECT * EXCLUDE (\(excluded)) FROM \(table) WHERE true\(filterSQL)
             QUALIFY row_number() OVER (PARTITION BY \(keys.joined(separator: ", ")) ORDER BY ts DESC) = 1
             ORDER BY \(keys.joined(separator: ", ")) LIMIT \(snapshotRows)
             """
