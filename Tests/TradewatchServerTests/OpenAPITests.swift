@@ -47,6 +47,19 @@ import TradewatchTestSupport
         #expect(ahead.isEmpty, "documented but not routed: \(ahead.sorted())")
     }
 
+    @Test func everyOperationNamesTheAnswersOfTheConnectionLimits() throws {
+        // A slow request (408), a head too large (431) and a connection beyond the limit (503)
+        // can reach any route; an operation with a 503 of its own keeps it.
+        for (path, item) in OpenAPIDocument.value["paths"]?.members ?? [] {
+            for (method, operation) in item.members {
+                let statuses = Set((operation["responses"]?.members ?? []).map(\.key))
+                #expect(statuses.isSuperset(of: ["408", "431", "503"]), "\(method) \(path): \(statuses.sorted())")
+            }
+        }
+        let write = OpenAPIDocument.value["paths"]?["/write"]?["post"]?["responses"]?["503"]?.jsonText ?? ""
+        #expect(write.contains("InfluxUnavailable"), "\(write)")
+    }
+
     @Test func operationsHaveUniqueIdsAndResolvableReferences() throws {
         let json = OpenAPIDocument.value.jsonText
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])

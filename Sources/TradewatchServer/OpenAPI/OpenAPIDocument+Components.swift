@@ -100,7 +100,7 @@ extension OpenAPIDocument {
                     example: ["code": "invalid", "message": #"line 3, column 17: invalid integer field value "12x" for field "qty""#])),
             "InfluxTooLarge": response("The body, or its gzip-inflated form, exceeds the size limit.", content: influx),
             "InfluxUnavailable": response(
-                "The ingest queue is full (with `Retry-After`) or the server is shutting down; retry.",
+                "The ingest queue is full (with `Retry-After`) or the server is shutting down; retry. At the connection limit (`--max-connections`) the answer is a problem document with `Retry-After`.",
                 content: influx, headers: retry),
             "InfluxInternalError": response("The commit failed; nothing was stored.", content: influx),
             "BadRequest": response(
@@ -113,7 +113,7 @@ extension OpenAPIDocument {
                     ])),
             "TooLarge": response("The body, or its gzip-inflated form, exceeds the size limit.", content: problem),
             "Unavailable": response(
-                "The ingest queue is full (with `Retry-After`) or the server is shutting down; retry.",
+                "The ingest queue is full (with `Retry-After`), the server is shutting down, or it is at its connection limit (`--max-connections`, with `Retry-After`); retry.",
                 content: problem, headers: retry),
             "InternalError": response("The commit failed; nothing was stored.", content: problem),
             "CommitNotVisible": response("The commit named by `min_commit` did not become visible in time.", content: problem),
@@ -123,6 +123,15 @@ extension OpenAPIDocument {
             "TooManyRequests": response(
                 "A rate limit of the API key (or, without a key, of the client's address) is used up; the detail names the budget and when to retry.",
                 content: problem, headers: rateLimited),
+            "RequestTimeout": response(
+                "The request did not arrive in full within the read timeout (`--read-timeout`); the connection is closed after this answer.",
+                content: problem),
+            "HeaderFieldsTooLarge": response(
+                "The request head is larger than the limit (`--max-header-bytes`); the connection is closed after this answer.",
+                content: problem),
+            "ConnectionLimit": response(
+                "The server has as many connections open as it allows (`--max-connections`); retry after `Retry-After` seconds. The connection is closed after this answer.",
+                content: problem, headers: retry),
             "InfluxTooManyRequests": response(
                 "A write rate limit of the API key (or, without a key, of the client's address) is used up; retry after `Retry-After` seconds.",
                 content: influx, headers: rateLimited),

@@ -76,7 +76,7 @@ enum OpenAPIDocument {
         ]
         if !parameters.isEmpty { members.append(("parameters", .array(parameters))) }
         if let requestBody { members.append(("requestBody", requestBody)) }
-        members.append(("responses", responses))
+        members.append(("responses", withConnectionResponses(responses)))
         return Operation(method: method, path: path, value: .object(members))
     }
 
@@ -95,6 +95,20 @@ enum OpenAPIDocument {
         ]
         if let example { members.append(("example", example)) }
         return .object(members)
+    }
+
+    /// Answers any request may get from its connection's limits before it reaches its route
+    /// (``ConnectionLimits``): a request that does not arrive in time, a head too large, a
+    /// connection beyond the limit. Added to each operation that does not name the status itself.
+    static let connectionResponses: [(key: String, value: OpenAPIValue)] = [
+        ("408", ref("responses/RequestTimeout")), ("431", ref("responses/HeaderFieldsTooLarge")),
+        ("503", ref("responses/ConnectionLimit")),
+    ]
+
+    static func withConnectionResponses(_ responses: OpenAPIValue) -> OpenAPIValue {
+        guard case .object(let members) = responses else { return responses }
+        let named = Set(members.map(\.key))
+        return responses.adding(connectionResponses.filter { !named.contains($0.key) })
     }
 
     static func response(
