@@ -34,10 +34,12 @@ final class CommitWatch: Sendable {
             }
             group.cancelAll()
         }
+        // The timer child, cancelled above, may have marked the waiter expired on its way out.
+        state.withLock { _ = $0.expired.remove(id) }
     }
 
-    /// Tasks waiting now.
-    var waiting: Int { state.withLock { $0.waiters.count } }
+    /// Tasks waiting now, plus waiters whose time ran out but that did not return yet.
+    var waiting: Int { state.withLock { $0.waiters.count + $0.expired.count } }
 
     /// A commit ended: every waiter returns.
     func committed() {
