@@ -63,13 +63,17 @@ public struct StoreMaintenanceService: Service {
             else { return }
             // Right behind a commit: the checkpoint then mostly runs in the gap before the next.
             await stores.analytics.afterNextCommit(timeout: policy.commitWait)
+            let started = ContinuousClock.now
             do {
                 try await stores.analytics.checkpoint()
                 last = ContinuousClock.now
                 retryAt = nil
                 logger.debug(
                     "checkpointed analytics database",
-                    metadata: ["wal_bytes": "\(walBytes)", "duration_ms": "\((last - now) / .milliseconds(1))"])
+                    metadata: [
+                        "wal_bytes": "\(walBytes)", "waited_for_commit_ms": "\((started - now) / .milliseconds(1))",
+                        "duration_ms": "\((last - started) / .milliseconds(1))",
+                    ])
             } catch where Self.isBusy(error) {
                 // Another connection (the rollup, the archiver) is inside a write transaction:
                 // DuckDB refuses to checkpoint then. The next check tries again.
