@@ -51,15 +51,27 @@ public final class LatestValues: Sendable {
     /// Number of metric series and trade symbols held.
     public var count: (metrics: Int, trades: Int) { state.withLock { ($0.metrics.count, $0.trades.count) } }
 
-    /// Reads the latest rows from the store (one pass over metrics and trades), archived days
-    /// included once a table has some: a series or symbol whose rows are all older than the hot
-    /// period keeps its latest value across restarts. Reading the archive costs one scan of its
-    /// files' needed columns at startup.
+    /// Reads the latest rows of the DuckDB tables (one pass over metrics and trades): rows of
+    /// archived days are left to ``loadArchived(from:)``, which may take longer.
     public func load(from store: AnalyticsStore) async throws {
-        func relation(_ table: AnalyticsTable) -> String {
-            store.archiveCatalog.span(of: table) == nil ? table.rawValue : ArchiveViews.name(of: table)
-        }
-        let (metricsTable, tradesTable) = (relation(.metrics), relation(.trades))
+        try await load(from: store, metricsTable: AnalyticsTable.metrics.rawValue, tradesTable: AnalyticsTable.trades.rawValue)
+    }
+
+    /// Reads the latest rows of archived days too (the `_all` views), so that a series or symbol
+    /// whose rows are all older than the hot period keeps its latest value across restarts.
+    /// Does nothing while neither table has archived days; otherwise one scan of the archive's
+    /// needed columns. Values already held win when newer (commits recorded meanwhile).
+    /// Returns whether it read the archive.
+    @discardableResult
+    public func loadArchived(from store: AnalyticsStore) async throws -> Bool {
+        let archived = store.archiveCatalog.span(of: .metrics) != nil || store.archiveCatalog.span(of: .trades) != nil
+        guard archived else { return false }
+        try await load(
+            from: store, metricsTable: ArchiveViews.name(of: .metrics), tradesTable: ArchiveViews.name(of: .trades))
+        return true
+    }
+
+    private func load(from store: AnalyticsStore, metricsTable: String, tradesTable: String) async throws {
         let (metrics, trades) = try await store.read { connection in
             var metrics: [MetricKey: Metric] = [:]
             try connection.query("""

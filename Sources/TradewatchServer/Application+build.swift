@@ -47,8 +47,9 @@ public func buildApplication(
     // Per-key limits are read now, then every few seconds by KeyRateLimitsService.
     let rateLimiter = RateLimiter(policy: configuration.rateLimits)
     rateLimiter.setKeyLimits(try await stores.operational.apiKeyRateLimits())
-    // Latest values live in memory: loaded once here, then kept current by every commit, as is
-    // the query cache's record of what each commit wrote.
+    // Latest values live in memory: loaded once here (archived days' by a service, after
+    // startup), then kept current by every commit, as is the query cache's record of what
+    // each commit wrote.
     let latest = LatestValues()
     let started = ContinuousClock.now
     try await latest.load(from: stores.analytics)
@@ -117,6 +118,7 @@ public func buildApplication(
             policy: .init(interval: configuration.checkpointInterval, walBytes: configuration.checkpointWALBytes),
             logger: logger),
         RollupService(store: stores.analytics, logger: logger),
+        LatestValuesArchiveService(latest: latest, store: stores.analytics, logger: logger),
         writer, hub, feed, barsFeed)
     app.addServices(KeyRateLimitsService(limiter: rateLimiter, store: stores.operational, logger: logger))
     if let selfLogs {

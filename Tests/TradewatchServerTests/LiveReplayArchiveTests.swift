@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import Testing
 import TradewatchCore
 import TradewatchLive
@@ -9,8 +10,8 @@ import TradewatchTestSupport
 @testable import TradewatchServer
 
 /// A client resuming with `from_commit` gets every row it missed, also rows the archiver has
-/// since moved out of DuckDB into Parquet files; a snapshot (and the latest values loaded at
-/// startup) still finds a key whose rows are all archived.
+/// since moved out of DuckDB into Parquet files; a snapshot still finds a key whose rows are all
+/// archived, and so do the latest values once the background read of archived days has run.
 @Suite struct LiveReplayArchiveTests {
     static let day: Int64 = 86_400_000_000_000
     static let dayStart: Int64 = 1_767_225_600_000_000_000  // 2026-01-01T00:00:00Z
@@ -74,9 +75,36 @@ import TradewatchTestSupport
         #expect(objects.map { $0["price"] as? Double } == [4, 2], "A's newest row is live, B's only row archived")
         #expect(objects.allSatisfy { $0["rowid"] == nil && $0["commit_seq"] == nil }, "\(text)")
 
+    }
+
+    @Test func theLatestValuesOfArchivedDaysAreReadInTheBackgroundAfterStartup() async throws {
+        let folder = try TemporaryDirectory()
+        let stores = try await Self.archivedStores(folder)
+        defer { stores.analytics.close() }
         let latest = LatestValues()
+        func trades() -> [String] { latest.trades(symbols: ["A", "B"]).map { "\($0.symbol) \($0.trade.price)" } }
         try await latest.load(from: stores.analytics)
-        #expect(latest.trades(symbols: ["A", "B"]).map { "\($0.symbol) \($0.trade.price)" } == ["A 4.0", "B 2.0"])
+        #expect(trades() == ["A 4.0"], "startup reads DuckDB only")
+
+        let service = LatestValuesArchiveService(latest: latest, store: stores.analytics, logger: Logger(label: "test"))
+        let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
+        async let running: Void = group.run()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while trades().count < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(trades() == ["A 4.0", "B 2.0"], "B's only trade is archived; A's newest is live")
+        await group.triggerGracefulShutdown()
+        try await running
+    }
+
+    @Test func withoutArchivedDaysTheBackgroundReadDoesNothing() async throws {
+        let folder = try TemporaryDirectory()
+        let stores = try Stores(dataDirectory: folder.path("data"), analyticsConfiguration: .init(readConnections: 1))
+        defer { stores.analytics.close() }
+        _ = try await Archiver(stores: stores, logger: Logger(label: "test"), crashPoint: nil).reconcile()
+        try await stores.analytics.commit([Self.trades([(Self.dayStart + 1, "A", 1)])], sequence: 1)
+        let latest = LatestValues()
+        #expect(try await latest.loadArchived(from: stores.analytics) == false)
+        #expect(latest.trades().isEmpty, "nothing was read")
     }
 
     @Test func aResumeFromBeforeAnArchivedDayReplaysItsRowsFromTheParquetFiles() async throws {
