@@ -11,10 +11,11 @@
 # the server by PID, and prints a table with the goals of issue 6 next to the figures.
 # Paced steps: 0 subscribers, then each of CLIENTS. Unpaced (max-rate) steps: each of MAX_CLIENTS.
 # Latency "from ack" = client receipt − the time the /write holding the row was acknowledged
-# (a 204 follows the commit); "from send" = receipt − the row's ts (= when its request was sent).
+# (a 204 follows the commit); "from send" = receipt − the row's ts (= when its request was sent);
+# "frame" = receipt − the acknowledgement of the newest commit among a frame's rows.
 # Environment: CLIENTS ("100 500 1000"), MAX_CLIENTS ("0 1000"), RATE (100000), DURATION (20 s per
 # step), BATCH (5000), CONNECTIONS (4 writers), CLIENT (socket: the subscribers are plain sockets on
-# one poll thread; websocket: hummingbird-websocket clients, one task each), SCRATCH_PATH (.build-bench), BUILD=0 (use the
+# one epoll thread; websocket: hummingbird-websocket clients, one task each), SCRATCH_PATH (.build-bench), BUILD=0 (use the
 # binaries already built), KEEP_DATA=1 (keep the temporary folder with the logs), QUIET_WAIT (0 s:
 # before each step, wait at most this long for other processes to leave the box under 20% busy).
 set -euo pipefail
