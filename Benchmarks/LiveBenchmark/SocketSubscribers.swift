@@ -27,6 +27,7 @@ final class SocketSubscribers: @unchecked Sendable {
     private let options: Options
     private let run: Run
     private var clients: [Client] = []
+    /// Every subscribed client's socket, registered with its index in `clients`.
     private let epoll = epoll_create1(0)
     private var events = [epoll_event](repeating: epoll_event(), count: 1024)
     /// Read buffer, reused for every read.
@@ -80,6 +81,7 @@ final class SocketSubscribers: @unchecked Sendable {
             run.tallies.withLock { $0.append(tally) }
             run.finished.add(1, ordering: .relaxed)
         }
+        close(epoll)
     }
 
     private func poll(timeoutMilliseconds: Int32) {
