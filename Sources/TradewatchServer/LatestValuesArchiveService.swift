@@ -22,7 +22,8 @@ struct LatestValuesArchiveService: Service {
                     "event": "latest.archive_loaded", "elapsed": .stringConvertible(ContinuousClock.now - started),
                 ])
             }
-        } catch is CancellationError {
+        } catch where error is CancellationError || Task.isShuttingDownGracefully {
+            // The server stopped before the read ended (DuckDB reports the interrupted query).
             return
         } catch {
             logger.error(
