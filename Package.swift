@@ -291,7 +291,7 @@ let package = Package(
         .testTarget(
             name: "TradewatchServerTests",
             dependencies: [
-                "TradewatchServer", "TradewatchStorage", "TradewatchCore", "TradewatchTestSupport",
+                "TradewatchServer", "TradewatchStorage", "TradewatchCore", "TradewatchTestSupport", "DuckDB",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

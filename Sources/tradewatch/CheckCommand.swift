@@ -10,8 +10,9 @@ struct CheckCommand: AsyncParsableCommand {
         abstract: "Verify the databases in the data directory without changing them.",
         discussion: """
             Opens analytics.duckdb and operational.sqlite read-only, checks their schema versions, \
-            runs SQLite's integrity check and scans every DuckDB table, prints a summary and exits \
-            non-zero on any problem. A running server holds DuckDB's lock: stop it first.
+            runs SQLite's integrity check, scans every DuckDB table, and reads every archived Parquet \
+            file to compare its rows with the archive manifest (count and checksum); prints a summary \
+            and exits non-zero on any problem. A running server holds DuckDB's lock: stop it first.
             """
     )
 
@@ -37,6 +38,14 @@ struct CheckCommand: AsyncParsableCommand {
             throw FatalError("operational database integrity check failed: \(integrity.joined(separator: "; "))")
         }
         print("  integrity_check: ok")
+
+        let archive = try await stores.verifyArchive()
+        let bad = archive.filter { $0.problem != nil }
+        print("archive    \(archive.count) files, \(archive.reduce(0) { $0 + $1.rows }) rows in the manifest: \(archive.count - bad.count) verified (row count and checksum)")
+        for file in bad { print("  \(file.path): \(file.problem ?? "")") }
+        guard bad.isEmpty else {
+            throw FatalError("archive check failed: \(bad.count) of \(archive.count) files do not match the manifest (listed above)")
+        }
         print("check passed")
     }
 }

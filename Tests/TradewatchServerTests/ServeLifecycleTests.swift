@@ -1,4 +1,6 @@
+import DuckDB
 import Foundation
+import Logging
 import Testing
 import TradewatchTestSupport
 import TradewatchCore
@@ -119,5 +121,47 @@ import TradewatchStorage
         let missing = try ServerProcess(["check", "--data-dir", folder.path("nothing-here")])
         #expect(try await missing.waitForExit() != 0)
         #expect(missing.standardError.contains("does not exist"))
+    }
+
+    @Test func checkReadsEveryArchivedFileAndNamesOneThatDoesNotMatchTheManifest() async throws {
+        let folder = try TemporaryDirectory()
+        let file: String
+        do {
+            // Released at the end of the block: DuckDB's file lock goes with the last reference.
+            let stores = try await LiveReplayArchiveTests.archivedStores(folder)
+            file = (stores.dataDirectory as NSString).appendingPathComponent(
+                try #require(try await stores.operational.archivePartitions().first).path)
+            await stores.close(logger: Logger(label: "test"))
+        }
+
+        let passed = try ServerProcess(["check", "--data-dir", folder.path("data")])
+        #expect(try await passed.waitForExit() == 0, "\(passed.standardError)")
+        #expect(passed.standardOutput.contains("archive    1 files, 3 rows in the manifest: 1 verified"), "\(passed.standardOutput)")
+        #expect(passed.standardOutput.contains("check passed"))
+
+        // A valid file that lost a row: the count and the checksum no longer match.
+        let scratch = try Database(.memory)
+        let fewer = file + ".fewer"
+        try scratch.connect().execute(
+            "COPY (SELECT * FROM read_parquet('\(file)') ORDER BY ts LIMIT 2) TO '\(fewer)' (FORMAT parquet)")
+        try FileManager.default.removeItem(atPath: file)
+        try FileManager.default.moveItem(atPath: fewer, toPath: file)
+        let changed = try ServerProcess(["check", "--data-dir", folder.path("data")])
+        #expect(try await changed.waitForExit() != 0)
+        #expect(changed.standardOutput.contains("part-0.parquet: holds 2 rows with checksum"), "\(changed.standardOutput)")
+        #expect(changed.standardOutput.contains("the manifest recorded 3 rows"), "\(changed.standardOutput)")
+
+        // Half a file: unreadable, named, and the check fails.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: file))
+        let truncated = try ServerProcess(["check", "--data-dir", folder.path("data")])
+        #expect(try await truncated.waitForExit() != 0)
+        #expect(truncated.standardOutput.contains("archive/trades/date=2026-01-01/part-0.parquet: cannot be read"), "\(truncated.standardOutput)")
+        #expect(truncated.standardError.contains("archive check failed: 1 of 1 files do not match the manifest"), "\(truncated.standardError)")
+
+        try FileManager.default.removeItem(atPath: file)
+        let gone = try ServerProcess(["check", "--data-dir", folder.path("data")])
+        #expect(try await gone.waitForExit() != 0)
+        #expect(gone.standardOutput.contains("part-0.parquet: missing"), "\(gone.standardOutput)")
     }
 }
