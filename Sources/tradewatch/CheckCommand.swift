@@ -41,7 +41,11 @@ struct CheckCommand: AsyncParsableCommand {
 
         let archive = try await stores.verifyArchive()
         let bad = archive.filter { $0.problem != nil }
-        print("archive    \(archive.count) files, \(archive.reduce(0) { $0 + $1.rows }) rows in the manifest: \(archive.count - bad.count) verified (row count and checksum)")
+        let pending = archive.filter(\.pending)
+        print("archive    \(archive.count) files, \(archive.reduce(0) { $0 + $1.rows }) rows in the manifest: \(archive.count - bad.count - pending.count) verified (row count and checksum)")
+        for file in pending {
+            print("  \(file.path): pending (an archive run stopped before finishing it; its rows are still in DuckDB, and the server finishes or undoes it at its next start)")
+        }
         for file in bad { print("  \(file.path): \(file.problem ?? "")") }
         guard bad.isEmpty else {
             throw FatalError("archive check failed: \(bad.count) of \(archive.count) files do not match the manifest (listed above)")

@@ -8,7 +8,10 @@ public struct ArchiveFileCheck: Sendable, Equatable {
     /// Relative to the data directory, as the manifest records it.
     public let path: String
     public let rows: Int64
-    /// `nil`: the file is there and holds exactly the rows the manifest recorded.
+    /// An archive run stopped before finishing this partition: its rows are still in DuckDB, and
+    /// the server finishes or undoes it at its next start. Not read, not a problem.
+    public let pending: Bool
+    /// `nil`: the file is there and holds exactly the rows the manifest recorded (or it is pending).
     public let problem: String?
 }
 
@@ -16,8 +19,8 @@ extension Stores {
     /// Verifies the archive against its manifest without changing anything: every complete
     /// partition's Parquet file must exist and hold the rows recorded when it was written (their
     /// count and `sum(hash(row))`, computed the way the archiver computed them). A pending
-    /// partition (an archive run that stopped halfway) is reported as a problem: the server
-    /// finishes or undoes it at its next start.
+    /// partition (an archive run that stopped halfway) is reported as pending and not read: the
+    /// server finishes or undoes it at its next start.
     ///
     /// The files are read with a DuckDB database of its own, in memory: the analytics store may
     /// be opened read-only, and then reads no files at all.
@@ -34,10 +37,12 @@ extension Stores {
         var checks: [ArchiveFileCheck] = []
         for entry in entries {
             func check(_ problem: String?) {
-                checks.append(ArchiveFileCheck(table: entry.tableName, path: entry.path, rows: entry.rowCount, problem: problem))
+                checks.append(ArchiveFileCheck(
+                    table: entry.tableName, path: entry.path, rows: entry.rowCount, pending: false, problem: problem))
             }
             guard entry.state == .complete else {
-                check("pending: an archive run stopped before finishing it; the server finishes or undoes it at its next start")
+                checks.append(ArchiveFileCheck(
+                    table: entry.tableName, path: entry.path, rows: entry.rowCount, pending: true, problem: nil))
                 continue
             }
             guard let tableColumns = columns[entry.tableName] else {
