@@ -54,7 +54,7 @@ public final class LatestValues: Sendable {
     /// Reads the latest rows of the DuckDB tables (one pass over metrics and trades): rows of
     /// archived days are left to ``loadArchived(from:)``, which may take longer.
     public func load(from store: AnalyticsStore) async throws {
-        try await load(from: store, metricsTable: AnalyticsTable.metrics.rawValue, tradesTable: AnalyticsTable.trades.rawValue)
+        try await load(from: store, relations: .live)
     }
 
     /// Reads the latest rows of archived days too (the `_all` views), so that a series or symbol
@@ -64,14 +64,13 @@ public final class LatestValues: Sendable {
     /// Returns whether it read the archive.
     @discardableResult
     public func loadArchived(from store: AnalyticsStore) async throws -> Bool {
-        let archived = store.archiveCatalog.span(of: .metrics) != nil || store.archiveCatalog.span(of: .trades) != nil
-        guard archived else { return false }
-        try await load(
-            from: store, metricsTable: ArchiveViews.name(of: .metrics), tradesTable: ArchiveViews.name(of: .trades))
+        guard store.archiveCatalog.reaches([.metrics, .trades], over: nil) else { return false }
+        try await load(from: store, relations: .withArchive)
         return true
     }
 
-    private func load(from store: AnalyticsStore, metricsTable: String, tradesTable: String) async throws {
+    private func load(from store: AnalyticsStore, relations: SourceRelations) async throws {
+        let (metricsTable, tradesTable) = (relations(.metrics), relations(.trades))
         let (metrics, trades) = try await store.read { connection in
             var metrics: [MetricKey: Metric] = [:]
             try connection.query("""

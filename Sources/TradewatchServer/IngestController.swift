@@ -65,7 +65,7 @@ struct IngestController {
                     try mapper.map(bytes, precision: precision, receivedAt: receivedAt)
                 }
             }
-            let rows = mapper.batches.values.reduce(0) { $0 + $1.rowCount }
+            let rows = mapper.rowCount
             let charge = chargeRows(rows, request: request, context: context)
             if let refused = charge.refused { return refused }
             let sequence = try await writer.submit(Self.tagged(Array(mapper.batches.values), context.correlationID))

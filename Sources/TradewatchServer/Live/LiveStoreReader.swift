@@ -36,7 +36,7 @@ struct LiveStoreReader: Sendable {
         guard through > after else { return ReplayPlan(subscription: subscription, counts: []) }
         let (filterSQL, filterParameters) = Self.filter(subscription.filter)
         let table = subscription.table.rawValue
-        let relation = relation(of: subscription.table)
+        let relation = source(of: subscription.table).relation
         let range: [DuckDBValue] = [.int64(after), .int64(through)]
         let counts = try await store.read(timeout: timeout) { connection in
             var counts: [(commit: Int64, rows: Int)] = []
@@ -62,16 +62,19 @@ struct LiveStoreReader: Sendable {
     /// Where a resume or a snapshot reads `table`'s rows: its `_all` view (live rows and archived
     /// Parquet files) once some of its days are archived, so a client resuming from a commit whose
     /// rows have moved out of DuckDB still gets every one of them, and a snapshot still finds a
-    /// key whose rows are all archived.
-    private func relation(of table: AnalyticsTable) -> String {
-        store.archiveCatalog.span(of: table) == nil ? table.rawValue : ArchiveViews.name(of: table)
+    /// key whose rows are all archived. `hidden`: the columns a client's rows leave out (the
+    /// view has `rowid` as a column of its own: archived rows keep theirs).
+    private func source(of table: AnalyticsTable) -> (relation: String, hidden: String) {
+        let archived = store.archiveCatalog.reaches([table], over: nil)
+        let relations = archived ? SourceRelations.withArchive : .live
+        return (relations(table), archived ? "commit_seq, rowid" : "commit_seq")
     }
 
     /// Calls `deliver` with the rows `plan` counted, commit by commit in commit order, reading at
     /// most ``replayPageRows`` rows per store read.
     func replay(_ plan: ReplayPlan, deliver: (CommitRows) async throws -> Void) async throws {
         let (filterSQL, filterParameters) = Self.filter(plan.subscription.filter)
-        let table = relation(of: plan.subscription.table)
+        let table = source(of: plan.subscription.table)
         let counts = plan.counts
         // Pages of whole commits up to replayPageRows rows; a larger commit is read in slices.
         var index = 0
@@ -102,14 +105,12 @@ struct LiveStoreReader: Sendable {
     }
 
     private func readCommits(
-        _ table: String, _ commits: ClosedRange<Int64>, _ filterSQL: String, _ filterParameters: [DuckDBValue],
+        _ table: (relation: String, hidden: String), _ commits: ClosedRange<Int64>, _ filterSQL: String, _ filterParameters: [DuckDBValue],
         slice: (offset: Int, limit: Int)?
     ) async throws -> [CommitRows] {
         let sliceSQL = slice.map { " LIMIT \($0.limit) OFFSET \($0.offset)" } ?? ""
-        // The `_all` view has `rowid` as a column of its own (archived rows keep theirs).
-        let excluded = table.hasSuffix("_all") ? "commit_seq, rowid" : "commit_seq"
         let sql = """
-            SELECT * EXCLUDE (\(excluded)), commit_seq FROM \(table)
+            SELECT * EXCLUDE (\(table.hidden)), commit_seq FROM \(table.relation)
             WHERE commit_seq >= ? AND commit_seq <= ?\(filterSQL) ORDER BY commit_seq, rowid\(sliceSQL)
             """
         let parameters: [DuckDBValue] = [.int64(commits.lowerBound), .int64(commits.upperBound)] + filterParameters
@@ -156,10 +157,9 @@ struct LiveStoreReader: Sendable {
         let (filterSQL, filterParameters) = Self.filter(subscription.filter)
         // Archived days too: a key whose rows are all older than the hot period has its last
         // row in a Parquet file (the archive's files are read only once a table has some).
-        let table = relation(of: subscription.table)
-        let excluded = table.hasSuffix("_all") ? "commit_seq, rowid" : "commit_seq"
+        let table = source(of: subscription.table)
         let sql = """
-            SELECT * EXCLUDE (\(excluded)) FROM \(table) WHERE true\(filterSQL)
+            SELECT * EXCLUDE (\(table.hidden)) FROM \(table.relation) WHERE true\(filterSQL)
             QUALIFY row_number() OVER (PARTITION BY \(keys.joined(separator: ", ")) ORDER BY ts DESC) = 1
             ORDER BY \(keys.joined(separator: ", ")) LIMIT \(snapshotRows)
             """
