@@ -1,5 +1,4 @@
 import DuckDB
-import Foundation
 import TradewatchCore
 
 /// One archived file as ``Stores/verifyArchive()`` found it.
@@ -16,6 +15,11 @@ public struct ArchiveFileCheck: Sendable, Equatable {
 }
 
 extension Stores {
+    /// A path the archive manifest records (relative to the data directory), made absolute.
+    func absolutePath(_ relative: String) -> String {
+        dataDirectory + "/" + relative
+    }
+
     /// Verifies the archive against its manifest without changing anything: every complete
     /// partition's Parquet file must exist and hold the rows recorded when it was written (their
     /// count and `sum(hash(row))`, computed the way the archiver computed them). A pending
@@ -49,8 +53,8 @@ extension Stores {
                 check("unknown table \(entry.tableName)")
                 continue
             }
-            let file = (dataDirectory as NSString).appendingPathComponent(entry.path)
-            guard FileManager.default.fileExists(atPath: file) else {
+            let file = absolutePath(entry.path)
+            guard FileSync.exists(file) else {
                 check("missing: \(file) does not exist")
                 continue
             }

@@ -44,7 +44,7 @@ public final class Archiver: Sendable {
     var operational: OperationalStore { stores.operational }
 
     func absolutePath(_ relative: String) -> String {
-        stores.dataDirectory + "/" + relative
+        stores.absolutePath(relative)
     }
 
     /// Runs `body` while no archive run changes DuckDB, the manifest or the archive files.
