@@ -46,6 +46,15 @@ public struct DuckDBError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// True when the statement stopped because `Connection.interrupt()` was called.
     public var isInterrupted: Bool { kind == .interrupted }
+
+    /// True when DuckDB ran out of memory: its memory limit was full and nothing could be evicted
+    /// or spilled. A commit reports this wrapped in a transaction error ("Failed to commit:
+    /// failed to pin block …"), so the message is looked at as well as the kind.
+    public var isOutOfMemory: Bool {
+        kind == .outOfMemory
+            || ["Out of Memory Error", "failed to pin block", "failed to offload data block", "could not allocate block"]
+            .contains { message.contains($0) }
+    }
 }
 
 extension DuckDBError.Kind {

@@ -26,15 +26,22 @@ public final class BatchWriter: Service, Sendable {
         /// …or once the first request has waited this long. Under load no commit waits: the
         /// requests that queued during the previous commit form the next group.
         public var commitDelay: Duration
+        /// Pauses before each new attempt at a commit that DuckDB refused for lack of memory (its
+        /// memory limit held by queries and by rows not yet checkpointed, which a moment later
+        /// may be released). Once they are used up, the group's requests get
+        /// ``IngestError/outOfMemory(_:retryAfterSeconds:)``. Requests keep queueing meanwhile.
+        public var memoryRetryDelays: [Duration]
 
         public init(
             maxQueuedRows: Int = 1_000_000, maxQueuedBytes: Int = 128 * 1024 * 1024, commitRows: Int = 50_000,
-            commitDelay: Duration = .milliseconds(2)
+            commitDelay: Duration = .milliseconds(2),
+            memoryRetryDelays: [Duration] = [.milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1)]
         ) {
             self.maxQueuedRows = maxQueuedRows
             self.maxQueuedBytes = maxQueuedBytes
             self.commitRows = commitRows
             self.commitDelay = commitDelay
+            self.memoryRetryDelays = memoryRetryDelays
         }
     }
 
@@ -204,15 +211,35 @@ public final class BatchWriter: Service, Sendable {
         let sequence = state.withLock { $0.lastCommitted } + 1
         let batches = group.flatMap(\.batches)
         let started = ContinuousClock.now
-        do {
-            try await store.commit(batches, sequence: sequence)
-            metrics.committed(batches, duration: ContinuousClock.now - started)
-            metrics.queuedRows.record(queuedRows)
-        } catch {
-            metrics.commitFailures.increment()
-            logger.error("commit failed", metadata: ["sequence": "\(sequence)", "error": "\(error)"])
-            for pending in group { pending.continuation.resume(throwing: IngestError.commitFailed("\(error)")) }
-            return
+        var retryDelays = configuration.memoryRetryDelays[...]
+        while true {
+            do {
+                try await store.commit(batches, sequence: sequence)
+                metrics.committed(batches, duration: ContinuousClock.now - started)
+                metrics.queuedRows.record(queuedRows)
+                break
+            } catch {
+                let outOfMemory = AnalyticsStore.isOutOfMemory(error)
+                if outOfMemory, let delay = retryDelays.popFirst() {
+                    // The transaction was rolled back whole; the same rows are tried again.
+                    metrics.memoryRetries.increment()
+                    logger.warning(
+                        "commit refused for lack of memory; trying again",
+                        metadata: [
+                            "sequence": "\(sequence)", "retry_in_ms": "\(delay / .milliseconds(1))",
+                            "attempts_left": "\(retryDelays.count)", "error": "\(error)",
+                        ])
+                    try? await Task.sleep(for: delay)
+                    continue
+                }
+                metrics.commitFailures.increment()
+                logger.error("commit failed", metadata: ["sequence": "\(sequence)", "error": "\(error)"])
+                let refusal: IngestError =
+                    outOfMemory ? .outOfMemory("\(error)", retryAfterSeconds: 1) : .commitFailed("\(error)")
+                if outOfMemory { metrics.refusedOutOfMemory.increment(by: group.count) }
+                for pending in group { pending.continuation.resume(throwing: refusal) }
+                return
+            }
         }
         let waiters = state.withLock { state in
             state.lastCommitted = sequence
@@ -233,9 +260,11 @@ struct WriterMetrics: Sendable {
     let batchRows: Recorder
     let commitDuration: Timer
     let commitFailures: Counter
+    let memoryRetries: Counter
     let rowsByTable: [AnalyticsTable: Counter]
     let refusedQueueFull: Counter
     let refusedShuttingDown: Counter
+    let refusedOutOfMemory: Counter
 
     init(factory: any MetricsFactory) {
         self.factory = factory
@@ -243,6 +272,7 @@ struct WriterMetrics: Sendable {
         batchRows = Recorder(label: "tradewatch.ingest.commit.rows", factory: factory)
         commitDuration = Timer(label: "tradewatch.ingest.commit.duration.seconds", factory: factory)
         commitFailures = Counter(label: "tradewatch.ingest.commit.failures.total", factory: factory)
+        memoryRetries = Counter(label: "tradewatch.ingest.commit.memory_retries.total", factory: factory)
         rowsByTable = Dictionary(uniqueKeysWithValues: AnalyticsTable.allCases.map { table in
             (table, Counter(label: "tradewatch.ingest.rows.total", dimensions: [("table", table.rawValue)], factory: factory))
         })
@@ -250,6 +280,8 @@ struct WriterMetrics: Sendable {
             label: "tradewatch.ingest.refused.total", dimensions: [("reason", "queue_full")], factory: factory)
         refusedShuttingDown = Counter(
             label: "tradewatch.ingest.refused.total", dimensions: [("reason", "shutting_down")], factory: factory)
+        refusedOutOfMemory = Counter(
+            label: "tradewatch.ingest.refused.total", dimensions: [("reason", "out_of_memory")], factory: factory)
     }
 
     func committed(_ batches: [ColumnarBatch], duration: Duration) {

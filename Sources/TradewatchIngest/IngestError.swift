@@ -10,6 +10,9 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     case shuttingDown
     /// The batch holding the request's rows failed to commit; nothing from it was stored.
     case commitFailed(String)
+    /// DuckDB had no memory for the commit holding the request's rows, even after waiting a
+    /// moment; nothing from it was stored. Retry after the given number of seconds.
+    case outOfMemory(String, retryAfterSeconds: Int)
 
     public var description: String {
         switch self {
@@ -17,6 +20,9 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         case .queueFull(let seconds): "the ingest queue is full; retry in \(seconds) s"
         case .shuttingDown: "the server is shutting down and accepts no more writes"
         case .commitFailed(let message): "the write could not be committed: \(message)"
+        case .outOfMemory(let message, let seconds):
+            "the write could not be committed for lack of memory (DuckDB's memory limit, --duckdb-memory-limit, is "
+                + "held by queries and rows not yet checkpointed); nothing was stored; retry in \(seconds) s. \(message)"
         }
     }
 }

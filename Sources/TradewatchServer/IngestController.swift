@@ -167,7 +167,10 @@ struct IngestController {
     ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = contentType
-        if case .queueFull(let seconds) = error { headers[.retryAfter] = String(seconds) }
+        switch error {
+        case .queueFull(let seconds), .outOfMemory(_, let seconds): headers[.retryAfter] = String(seconds)
+        default: break
+        }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
@@ -178,6 +181,7 @@ struct IngestController {
         case .queueFull: (.serviceUnavailable, "unavailable")
         case .shuttingDown: (.serviceUnavailable, "unavailable")
         case .commitFailed: (.internalServerError, "internal error")
+        case .outOfMemory: (.serviceUnavailable, "unavailable")
         }
     }
 }

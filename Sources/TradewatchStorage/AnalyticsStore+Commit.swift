@@ -31,6 +31,12 @@ extension AnalyticsStore {
         }
     }
 
+    /// Whether `error` says DuckDB had no memory left for the work (its memory limit was held by
+    /// queries and rows not yet checkpointed); the same work may succeed a moment later.
+    public static func isOutOfMemory(_ error: any Error) -> Bool {
+        (error as? DuckDBError)?.isOutOfMemory ?? false
+    }
+
     /// The highest commit sequence stored, 0 when nothing was committed yet.
     public func lastCommitSequence() async throws -> Int64 {
         try await write { connection in

@@ -32,7 +32,16 @@ import TradewatchStorage
                 try await group.run()
                 return nil
             }
-            let value = try await body()
+            // The writer is shut down however the body ends, so that a failing test fails
+            // instead of waiting for a writer that never stops.
+            let value: T
+            do {
+                value = try await body()
+            } catch {
+                await group.triggerGracefulShutdown()
+                for try await _ in tasks {}
+                throw error
+            }
             await group.triggerGracefulShutdown()
             for try await _ in tasks {}
             return value
@@ -137,6 +146,91 @@ import TradewatchStorage
         let writer = BatchWriter(store: store, lastCommitted: last, logger: testLogger)
         let next = try await Self.running(writer) { try await writer.submit([Self.trades(1)]) }
         #expect(next == 3)
+    }
+
+    /// A store whose DuckDB memory is full: a 32 MB limit, no spilling to temporary files, and a
+    /// temporary table on the upkeep connection grown until DuckDB refuses more. `DROP TABLE hog`
+    /// (on the upkeep connection) gives the memory back.
+    static func storeWithoutMemory(in folder: TemporaryDirectory) async throws -> AnalyticsStore {
+        let store = try AnalyticsStore(
+            path: folder.path("oom.duckdb"), configuration: .init(memoryLimit: "32MB", readConnections: 1))
+        try await store.upkeep { connection in
+            try connection.execute("SET max_temp_directory_size = '0KiB'")
+            try connection.execute("CREATE TEMP TABLE hog (i BIGINT, s VARCHAR)")
+            for _ in 0..<200 {
+                do {
+                    try connection.execute("INSERT INTO hog SELECT i, 'x' || i FROM range(100000) r(i)")
+                } catch let error as DuckDBError where error.isOutOfMemory {
+                    return
+                }
+            }
+            Issue.record("DuckDB never ran out of memory")
+        }
+        return store
+    }
+
+    @Test func aCommitRefusedForLackOfMemoryIsTriedAgainAndStoredOnceMemoryIsFree() async throws {
+        let folder = try TemporaryDirectory()
+        let store = try await Self.storeWithoutMemory(in: folder)
+        defer { store.close() }
+        let capture = LogCapture()
+        let metrics = TestMetrics()
+        let writer = BatchWriter(
+            store: store, lastCommitted: 0,
+            configuration: .init(memoryRetryDelays: Array(repeating: .milliseconds(100), count: 200)),
+            logger: capture.logger, metricsFactory: metrics)
+        let sequence = try await Self.running(writer) {
+            let request = Task { try await writer.submit([Self.trades(20_000)]) }
+            // Bounded wait (the suite may run on a busy box) for the first refusal.
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !capture.entries.contains(where: { $0.message.contains("lack of memory") }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let retry = try #require(capture.entries.first { $0.message.contains("lack of memory") })
+            #expect(retry.level == .warning)
+            #expect(retry.metadata["sequence"] == "1")
+            try await store.upkeep { try $0.execute("DROP TABLE hog") }
+            return try await request.value
+        }
+        #expect(sequence == 1, "the retried commit keeps its sequence number")
+        let rows = try await store.read { try $0.query("SELECT count(*), max(commit_seq) FROM trades").rows() }
+        #expect(rows == [[.int64(20_000), .int64(1)]])
+        #expect(try metrics.expectCounter("tradewatch.ingest.commit.memory_retries.total").totalValue >= 1)
+        #expect(try metrics.expectCounter("tradewatch.ingest.commit.failures.total").totalValue == 0)
+        #expect(!capture.entries.contains { $0.level >= .error })
+    }
+
+    @Test func aCommitStillShortOfMemoryAfterItsRetriesIsRefusedAsRetryableAndStoresNothing() async throws {
+        let folder = try TemporaryDirectory()
+        let store = try await Self.storeWithoutMemory(in: folder)
+        defer { store.close() }
+        let metrics = TestMetrics()
+        let writer = BatchWriter(
+            store: store, lastCommitted: 0,
+            configuration: .init(memoryRetryDelays: [.milliseconds(10), .milliseconds(10)]),
+            logger: testLogger, metricsFactory: metrics)
+        try await Self.running(writer) {
+            do {
+                _ = try await writer.submit([Self.trades(20_000)])
+                Issue.record("the commit succeeded without memory")
+            } catch let error as IngestError {
+                guard case .outOfMemory(let message, let seconds) = error else {
+                    Issue.record("expected outOfMemory, got \(error)")
+                    return
+                }
+                #expect(seconds == 1)
+                #expect(message.contains("memory"), "\(message)")
+                #expect(error.description.contains("--duckdb-memory-limit"))
+                #expect(error.description.contains("nothing was stored"))
+            }
+            #expect(try metrics.expectCounter("tradewatch.ingest.commit.memory_retries.total").totalValue == 2)
+            #expect(try metrics.expectCounter("tradewatch.ingest.refused.total", [("reason", "out_of_memory")]).totalValue == 1)
+            let stored = try await store.read { try $0.query("SELECT count(*) FROM trades").rows() }
+            #expect(stored == [[.int64(0)]], "a refused commit stored rows")
+            // Memory back: the next request commits, and the refused one used up no sequence number.
+            try await store.upkeep { try $0.execute("DROP TABLE hog") }
+            #expect(try await writer.submit([Self.trades(10)]) == 1)
+        }
     }
 
     @Test func commitsAndRefusalsAreMeasured() async throws {

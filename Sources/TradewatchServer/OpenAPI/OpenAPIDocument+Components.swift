@@ -100,7 +100,7 @@ extension OpenAPIDocument {
                     example: ["code": "invalid", "message": #"line 3, column 17: invalid integer field value "12x" for field "qty""#])),
             "InfluxTooLarge": response("The body, or its gzip-inflated form, exceeds the size limit.", content: influx),
             "InfluxUnavailable": response(
-                "The ingest queue is full (with `Retry-After`) or the server is shutting down; retry. At the connection limit (`--max-connections`) the answer is a problem document with `Retry-After`.",
+                "The ingest queue is full, or DuckDB had no memory for the commit even after a few attempts over about two seconds (both with `Retry-After`; nothing was stored), or the server is shutting down; retry. At the connection limit (`--max-connections`) the answer is a problem document with `Retry-After`.",
                 content: influx, headers: retry),
             "InfluxInternalError": response("The commit failed; nothing was stored.", content: influx),
             "BadRequest": response(
@@ -113,7 +113,7 @@ extension OpenAPIDocument {
                     ])),
             "TooLarge": response("The body, or its gzip-inflated form, exceeds the size limit.", content: problem),
             "Unavailable": response(
-                "The ingest queue is full (with `Retry-After`), the server is shutting down, or it is at its connection limit (`--max-connections`, with `Retry-After`); retry.",
+                "The ingest queue is full, or DuckDB had no memory for the commit even after a few attempts over about two seconds (both with `Retry-After`; nothing was stored), the server is shutting down, or it is at its connection limit (`--max-connections`, with `Retry-After`); retry.",
                 content: problem, headers: retry),
             "InternalError": response("The commit failed; nothing was stored.", content: problem),
             "CommitNotVisible": response("The commit named by `min_commit` did not become visible in time.", content: problem),
