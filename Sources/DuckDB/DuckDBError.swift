@@ -52,8 +52,10 @@ public struct DuckDBError: Error, Sendable, Equatable, CustomStringConvertible {
     /// failed to pin block …"), so the message is looked at as well as the kind.
     public var isOutOfMemory: Bool {
         kind == .outOfMemory
-            || ["Out of Memory Error", "failed to pin block", "failed to offload data block", "could not allocate block"]
-            .contains { message.contains($0) }
+            || [
+                "Out of Memory Error", "failed to pin block", "failed to offload data block", "failed to allocate",
+                "could not allocate",
+            ].contains { message.contains($0) }
     }
 }
 

@@ -12,6 +12,9 @@ public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case notVisible
         /// A query the server built failed in DuckDB: a bug, not the request's fault (500).
         case failed
+        /// DuckDB had no memory left for the query: its memory limit is shared with ingestion and
+        /// other queries, so the same query may run later (503 with `Retry-After`).
+        case outOfMemory
     }
 
     public let kind: Kind

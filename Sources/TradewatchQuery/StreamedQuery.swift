@@ -184,6 +184,12 @@ public final class StreamedQuery: @unchecked Sendable {
             if entry.isCancelled { throw QueryError("the query was cancelled", kind: .cancelled) }
             if error.isInterrupted, let remaining, ContinuousClock.now - started >= remaining { throw timeoutError() }
             if error.isInterrupted { throw QueryError("the query was cancelled", kind: .cancelled) }
+            if error.isOutOfMemory {
+                throw QueryError(
+                    "DuckDB had no memory left for the query (its memory limit, --duckdb-memory-limit, is shared "
+                        + "with ingestion and other queries); retry later or narrow the query: \(error.message)",
+                    kind: .outOfMemory)
+            }
             throw QueryError(error.message, parameter: options.userSQL ? "sql" : nil, kind: options.userSQL ? .invalid : .failed)
         }
     }

@@ -5,6 +5,21 @@ import TradewatchTestSupport
 
 /// Every failure names what was wrong, carries DuckDB's message, and leaves data untouched.
 @Suite struct ErrorTests {
+    @Test func outOfMemoryIsRecognisedAlsoWhenACommitWrapsIt() {
+        // The messages DuckDB 2.0 gave for commits refused at its memory limit, seen in load runs.
+        let wrapped = [
+            "TransactionContext Error: Failed to commit: failed to pin block of size 256.0 KiB (61.1 MiB/61.0 MiB used)",
+            "TransactionContext Error: Failed to commit: failed to allocate data of size 512 bytes (61.2 MiB/61.0 MiB used)",
+            "TransactionContext Error: Failed to commit: failed to offload data block of size 160.0 KiB (0 bytes/0 bytes used).",
+        ]
+        for message in wrapped {
+            #expect(DuckDBError(operation: .query, kind: .other(code: 29), message: message).isOutOfMemory, "\(message)")
+        }
+        #expect(DuckDBError(operation: .query, kind: .outOfMemory, message: "anything").isOutOfMemory)
+        #expect(!DuckDBError(operation: .query, kind: .constraint, message: "Constraint Error: Duplicate key").isOutOfMemory)
+        #expect(!DuckDBError(operation: .query, kind: .io, message: "IO Error: No space left on device").isOutOfMemory)
+    }
+
     @Test func invalidQueryCarriesDuckDBsMessageAndTheSQL() throws {
         let connection = try Database(.memory).connect()
         let sql = "SELEC 1"

@@ -241,6 +241,28 @@ private func write(_ base: URL, _ lines: String) async throws -> Int {
         #expect(try await server.waitForExit() == 0)
     }
 
+    @Test func aQueryDuckDBHasNoMemoryForIsARetryable503AndTheServerGoesOn() async throws {
+        let folder = try TemporaryDirectory()
+        let server = try ServerProcess([
+            "serve", "--port", "0", "--data-dir", folder.path("data"), "--duckdb-memory-limit", "16MB",
+        ])
+        let base = try await server.waitUntilListening()
+        // An 80 MB list cannot be spilled: DuckDB refuses it at a 16 MB limit.
+        let big = try await request(
+            url(base, "/api/v1/query"), method: "POST", body: #"{"sql": "SELECT list(i) AS l FROM range(10000000) t(i)"}"#)
+        #expect(big.status == 503, "\(big.text)")
+        #expect(big.headers["retry-after"] == "1")
+        let detail = try #require(big.json["detail"] as? String)
+        #expect(detail.contains("no memory left") && detail.contains("--duckdb-memory-limit"), "\(detail)")
+        // The memory is given back: writes and small queries go on.
+        try await write(base, "trades,symbol=AAPL,venue=X price=1,qty=1 1767225600")
+        let small = try await request(url(base, "/api/v1/query"), method: "POST", body: #"{"sql": "SELECT count(*) AS n FROM trades"}"#)
+        #expect(small.status == 200, "\(small.text)")
+        #expect((small.json["rows"] as? [[Any]])?.first?.first as? Int == 1)
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+    }
+
     @Test func cachedAnswersAreNeverStaleAfterLateWrites() async throws {
         let folder = try TemporaryDirectory()
         let server = try ServerProcess(["serve", "--port", "0", "--data-dir", folder.path("data")])

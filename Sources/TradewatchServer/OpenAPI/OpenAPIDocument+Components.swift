@@ -130,7 +130,7 @@ extension OpenAPIDocument {
                 "The request head is larger than the limit (`--max-header-bytes`); the connection is closed after this answer.",
                 content: problem),
             "ConnectionLimit": response(
-                "The server has as many connections open as it allows (`--max-connections`); retry after `Retry-After` seconds. The connection is closed after this answer.",
+                "The server has as many connections open as it allows (`--max-connections`); retry after `Retry-After` seconds. The connection is closed after this answer. A query endpoint also answers 503 with `Retry-After` (the connection kept) when DuckDB has no memory left for the query: its `--duckdb-memory-limit` is shared with ingestion and other queries.",
                 content: problem, headers: retry),
             "InfluxTooManyRequests": response(
                 "A write rate limit of the API key (or, without a key, of the client's address) is used up; retry after `Retry-After` seconds.",

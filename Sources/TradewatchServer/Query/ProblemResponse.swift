@@ -30,7 +30,12 @@ enum ProblemResponse {
         case .cancelled: .conflict
         case .notVisible: .gatewayTimeout
         case .failed: .internalServerError
+        case .outOfMemory: .serviceUnavailable
         }
-        return make(status: status, detail: error.message, correlationID: correlationID, parameter: error.parameter)
+        var headers = HTTPFields()
+        if error.kind == .outOfMemory { headers[.retryAfter] = "1" }
+        return make(
+            status: status, detail: error.message, correlationID: correlationID, parameter: error.parameter,
+            headers: headers)
     }
 }
