@@ -35,7 +35,9 @@ public final class BatchWriter: Service, Sendable {
         public init(
             maxQueuedRows: Int = 1_000_000, maxQueuedBytes: Int = 128 * 1024 * 1024, commitRows: Int = 50_000,
             commitDelay: Duration = .milliseconds(2),
-            memoryRetryDelays: [Duration] = [.milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1)]
+            memoryRetryDelays: [Duration] = [
+                .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            ]
         ) {
             self.maxQueuedRows = maxQueuedRows
             self.maxQueuedBytes = maxQueuedBytes
