@@ -8,6 +8,7 @@ import TradewatchLive
 import HummingbirdWebSocket
 import TradewatchAuth
 import TradewatchSystem
+public import ServiceLifecycle
 
 /// Opens the stores in the data directory and builds the HTTP application that owns them.
 ///
@@ -19,7 +20,7 @@ public func buildApplication(
     selfLogs: SelfLogBuffer? = nil,
     onCommit: @escaping BatchWriter.CommitHook = { _, _ in },
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
-) async throws -> some ApplicationProtocol {
+) async throws -> ServerRunner<some ApplicationProtocol> {
     try checkPortAvailable(host: configuration.host, port: configuration.port)
     let listening = ListeningPort()
     // Auth refusals that need no store come first: a refused start creates no data directory.
@@ -136,11 +137,41 @@ public func buildApplication(
             dataDirectory: stores.dataDirectory, interval: interval, logger: logger,
             submit: { batch in _ = try await writer.submit([batch]) }))
     }
-    if let demo = configuration.demo {
-        app.addServices(DemoService(
-            port: listening, host: configuration.host, simulation: demo, apiKey: configuration.demoAPIKey, logger: logger))
+    let demo = configuration.demo.map { demo in
+        DemoService(
+            port: listening, host: configuration.host, simulation: demo, apiKey: configuration.demoAPIKey, logger: logger)
     }
-    return app
+    return ServerRunner(app: app, demo: demo, logger: logger)
+}
+
+/// What `tradewatch serve` runs: the application, and the demo feed beside it rather than among
+/// its services. Hummingbird stops its HTTP server before the services it was given, so a feed
+/// inside would write to a closed port during shutdown (and log a retry per write); beside it,
+/// the feed stops first and the server then drains as usual.
+public struct ServerRunner<App: ApplicationProtocol>: Service {
+    public let app: App
+    let demo: DemoService?
+    let logger: Logger
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully: the demo feed first, then the
+    /// application (HTTP server, ingest queue, stores).
+    public func runService() async throws {
+        try await ServiceGroup(
+            configuration: .init(services: [self], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        ).run()
+    }
+
+    public func run() async throws {
+        // A group shuts its services down in reverse order, each after the one before has ended.
+        let services: [any Service] = [app] + (demo.map { [$0] } ?? [])
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [], logger: logger))
+        try await withGracefulShutdownHandler {
+            try await group.run()
+        } onGracefulShutdown: {
+            // The handler cannot await: the inner group's shutdown runs beside it.
+            Task { await group.triggerGracefulShutdown() }
+        }
+    }
 }
 
 /// The routes of the server.

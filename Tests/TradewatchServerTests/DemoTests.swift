@@ -58,6 +58,10 @@ struct DemoTests {
         #expect(lines.count >= 2, "log lines of \(correlation): \(lines)")
         server.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
+        // The feed stops before the HTTP server it writes to: none of its writes fails on the way out.
+        let output = server.standardOutput
+        #expect(output.contains("Demo feed stopped") && output.contains("failed attempts 0"), "\(output.suffix(2_000))")
+        #expect(!output.contains("retrying"), "\(output.suffix(2_000))")
     }
 
     @Test func demoOnAServerThatRequiresKeysWritesWithItsKeyAndIsRefusedWithoutOne() async throws {

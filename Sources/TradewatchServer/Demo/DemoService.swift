@@ -8,9 +8,9 @@ import TradewatchSimulator
 /// through the server's own `/api/v2/write` with the client library, once the server listens:
 /// the same parsing, validation, commit and live path as any external producer.
 ///
-/// Stops first on shutdown (it is added after the other services, and the HTTP server stops
-/// before it): records still buffered then are given up after a short timeout, as a demo's
-/// last half second does not matter.
+/// Runs beside the application (``ServerRunner``) and stops before it on shutdown, while the
+/// HTTP server still answers: records still buffered then are sent, or given up after a short
+/// timeout, as a demo's last half second does not matter.
 struct DemoService: Service {
     let port: ListeningPort
     let host: String
