@@ -25,15 +25,14 @@ public func buildApplication(
     let listening = ListeningPort()
     // Auth refusals that need no store come first: a refused start creates no data directory.
     try AuthSetup.checkBeforeOpening(configuration)
-    let stores = try Stores(dataDirectory: configuration.dataDirectory, analyticsConfiguration: configuration.analytics)
-    // Refuses (closing the stores) a public address without keys; nil when --insecure.
-    let auth = try await AuthSetup.prepare(configuration, stores: stores, logger: logger)
-    if configuration.demo != nil, configuration.demoAPIKey == nil, auth?.mode == .required {
+    if configuration.demo != nil, configuration.demoAPIKey == nil, !configuration.insecure, configuration.auth == .required {
         // Every demo write would be refused with 401: say so once, now, instead.
-        await stores.close(logger: logger)
         throw StoreError(
             "--demo on a server that requires API keys needs --demo-api-key (TRADEWATCH_DEMO_API_KEY): a key with the write scope, from `tradewatch keys create --scope write`")
     }
+    let stores = try Stores(dataDirectory: configuration.dataDirectory, analyticsConfiguration: configuration.analytics)
+    // Refuses (closing the stores) a public address without keys; nil when --insecure.
+    let auth = try await AuthSetup.prepare(configuration, stores: stores, logger: logger)
     // Finishes or undoes what a crash left of an archive run and points the `<table>_all` views
     // at this data directory's archive, before any query runs.
     let cache = QueryCache()

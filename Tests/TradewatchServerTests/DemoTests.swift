@@ -70,6 +70,7 @@ struct DemoTests {
         let refused = try ServerProcess(["serve", "--port", "0", "--data-dir", data, "--demo", "--auth", "required"])
         #expect(try await refused.waitForExit() == 1)
         #expect(refused.standardError.contains("--demo-api-key"), "\(refused.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: data), "a refused start created the data directory")
 
         let key = try await ServerProcess.createKey(name: "demo", scopes: "read,write", dataDirectory: data)
         let server = try ServerProcess(
