@@ -57,11 +57,51 @@ public struct LineProtocolMapper {
             // An escaped name is compared as text next time (never equal to its raw bytes).
             lastMeasurement = token.isEscaped ? [] : line.withRawBytes(token) { Array($0) }
         }
+        try checkKeys(line, typed: lastMeasurementTable != nil)
         if let table = lastMeasurementTable {
             try addTyped(line, table: table)
         } else {
             try addMetrics(line, measurement: lastMeasurementName)
         }
+    }
+
+    /// Refuses a line whose keys would make its row ambiguous: a tag key given twice, or a key
+    /// that is both a tag and a field where both would land in the same place (a typed table's
+    /// column or labels; a metric's labels, for a string field). A field key given twice keeps
+    /// its last value, as InfluxDB does (the parser's rule).
+    private func checkKeys(_ line: borrowing LineView, typed: Bool) throws {
+        let tagCount = line.tagCount
+        guard tagCount > 0 else { return }
+        for index in 1..<tagCount {
+            let key = line.tagKey(index)
+            for earlier in 0..<index where Self.sameKey(key, line.tagKey(earlier), in: line) {
+                throw problem(line, "tag \(line.string(key)) is given twice; a tag key may appear once in a line")
+            }
+        }
+        for field in 0..<line.fieldCount {
+            // A metric's numeric fields become rows of their own; only string fields are labels.
+            if !typed, line.stringFieldToken(field) == nil { continue }
+            let key = line.fieldKey(field)
+            for tag in 0..<tagCount where Self.sameKey(key, line.tagKey(tag), in: line) {
+                throw problem(
+                    line,
+                    "\(line.string(key)) is both a tag and a field; "
+                        + (typed ? "both would set the same value of the row" : "both would be the same label of the metric"))
+            }
+        }
+    }
+
+    /// Whether two keys of a line are the same text (compared as written when neither is escaped).
+    private static func sameKey(_ left: LineToken, _ right: LineToken, in line: borrowing LineView) -> Bool {
+        if !left.isEscaped, !right.isEscaped {
+            guard left.count == right.count else { return false }
+            return line.withRawBytes(left) { leftBytes in
+                line.withRawBytes(right) { rightBytes in
+                    leftBytes.isEmpty || memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, leftBytes.count) == 0
+                }
+            }
+        }
+        return line.string(left).utf8.elementsEqual(line.string(right).utf8)
     }
 
     private mutating func append(_ row: RowValues, to table: AnalyticsTable) {

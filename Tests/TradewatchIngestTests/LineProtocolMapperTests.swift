@@ -129,6 +129,28 @@ import TradewatchIngest
         #expect(message?.contains(expected) == true, "got \(message ?? "no error")")
     }
 
+    @Test func aKeyThatWouldMakeTheRowAmbiguousIsRefusedNamingTheLine() throws {
+        // A tag key twice: which value is the label (or the column)?
+        let twice = try #require(error("cpu value=1\ncpu,host=a,host=b value=1"))
+        #expect(twice.contains("line 2") && twice.contains("tag host is given twice"), "\(twice)")
+        #expect(error(#"cpu,ho\ st=a,ho\ st=b value=1"#)?.contains("is given twice") == true, "escaped keys compare unescaped")
+        #expect(error("trades,symbol=A,symbol=B price=1,qty=1")?.contains("tag symbol is given twice") == true)
+        // A typed table's tag and field of one name: one column, or one label.
+        let side = try #require(error(#"trades,symbol=A,side=buy price=1,qty=1,side="sell""#))
+        #expect(side.contains("line 1") && side.contains("side is both a tag and a field"), "\(side)")
+        #expect(error("trades,symbol=A,desk=x price=1,qty=1,desk=2")?.contains("desk is both a tag and a field") == true)
+        // A metric's tag and string field of one name would be one label; a numeric field is its own row.
+        #expect(error(#"cpu,host=a value=1,host="b""#)?.contains("host is both a tag and a field") == true)
+        let numeric = try map("cpu,host=a value=1,host=2")
+        #expect(numeric[.metrics]?.rowCount == 2, "cpu and cpu.host, each labelled host=a")
+        // A field key twice keeps its last value, as InfluxDB does.
+        let fields = try #require(try map("trades,symbol=A price=1,qty=1,price=2")[.trades])
+        #expect(fields.rowCount == 1)
+        #expect(fields.value(row: 0, column: 3) == .double(2))
+        // Distinct keys that share a prefix or a length are fine.
+        #expect(try map("cpu,host=a,hosts=b,mode=x value=1,mod=2")[.metrics]?.rowCount == 2)
+    }
+
     @Test func oneBadLineRejectsTheWholeRequest() {
         var mapper = LineProtocolMapper()
         let text = Array("cpu value=1\ncpu value=2\ntrades,symbol=A price=1\n".utf8)
