@@ -14,7 +14,7 @@ public enum JSONIngestDecoder {
         do {
             document = try JSONDecoder().decode(JSONValue.self, from: body)
         } catch {
-            throw IngestError.invalid("the body is not valid JSON: \(describe(error))")
+            throw IngestError.invalid(describe(error))
         }
         guard case .object(let members) = document else {
             throw IngestError.invalid("the body must be a JSON object {\"\(table.rawValue)\": [ … ]}, got \(document.kindName)")
@@ -118,13 +118,24 @@ public enum JSONIngestDecoder {
     }
 
     private static func describe(_ error: any Error) -> String {
-        guard let decoding = error as? DecodingError else { return "\(error)" }
+        guard let decoding = error as? DecodingError else { return "the body is not valid JSON: \(error)" }
         switch decoding {
         case .dataCorrupted(let context):
             let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
+            return "the body is not valid JSON: \(underlying ?? context.debugDescription)"
+        case .typeMismatch(_, let context) where !context.codingPath.isEmpty:
+            // JSONValue tries every JSON type in turn; only a number that neither a 64-bit
+            // integer nor a 64-bit float holds (1e400) fails them all.
+            return "\(path(context.codingPath)): the number is out of range (a 64-bit float holds up to about ±1.8e308)"
         default:
-            return "\(decoding)"
+            return "the body is not valid JSON: \(decoding)"
+        }
+    }
+
+    /// `trades[1].price` for the coding path of that value.
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.reduce(into: "") { text, key in
+            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
         }
     }
 }

@@ -50,7 +50,11 @@ import TradewatchIngest
         (#"{"trades": [{"ts": 1, "symbol": "A", "price": "1.5", "qty": 1}]}"#, "trades[0].price: must be a finite number, got a string"),
         (#"{"trades": [{"ts": 1, "symbol": "A", "price": 1, "qty": -3}]}"#, "trades[0].qty: must not be negative"),
         (#"{"trades": [{"ts": 1, "symbol": "A", "qty": 1}]}"#, "trades[0].price: required"),
-        (#"{"trades": [{"ts": 1, "symbol": "A", "price": 1e999, "qty": 1}]}"#, "trades[0].price"),
+        (#"{"trades": [{"ts": 1, "symbol": "A", "price": 1e999, "qty": 1}]}"#, "trades[0].price: the number is out of range"),
+        (
+            #"{"trades": [{"ts": 1, "symbol": "A", "price": 1, "qty": 1}, {"ts": 1, "symbol": "A", "price": 1, "qty": -1e400}]}"#,
+            "trades[1].qty: the number is out of range"
+        ),
         (#"{"trades": [{"ts": 1, "symbol": "A", "price": NaN, "qty": 1}]}"#, "not valid JSON"),
         (#"{"trades": {"ts": 1}}"#, "trades must be an array, got an object"),
         (#"{"metrics": []}"#, "the body has no \"trades\" array"),
