@@ -85,6 +85,41 @@ import TradewatchCore
         #expect(error?.description == #"line 4, column 18: invalid integer field value "12xi" for field "qty""#)
     }
 
+    private func parseError(_ bytes: [UInt8]) -> LineProtocolError? {
+        do {
+            try LineProtocolParser(precision: .nanoseconds, defaultTimestamp: 0).parse(bytes) { _ in }
+            return nil
+        } catch {
+            return error as? LineProtocolError
+        }
+    }
+
+    @Test(arguments: [
+        ([0xFF], "0xFF"),  // never in UTF-8
+        ([0x80], "0x80"),  // a continuation byte with no lead
+        ([0xC3, 0x20], "0xC3"),  // a two-byte sequence cut short
+        ([0xC0, 0x80], "0xC0"),  // an overlong NUL
+        ([0xE0, 0x80, 0x80], "0xE0"),  // an overlong three-byte form
+        ([0xED, 0xA0, 0x80], "0xED"),  // a UTF-16 surrogate
+        ([0xF4, 0x90, 0x80, 0x80], "0xF4"),  // past U+10FFFF
+    ] as [([UInt8], String)])
+    func bytesThatAreNotUTF8AreRefusedWhereTheyStart(bad: [UInt8], shown: String) throws {
+        // After 16 bytes of ASCII (read a word at a time) and on the second line.
+        let prefix = Array("m f=1\nmeasurement,tag=".utf8)
+        let error = try #require(parseError(prefix + bad + Array("x f=1".utf8)))
+        #expect(error.line == 2)
+        #expect(error.column == 17, "\(error)")
+        #expect(error.message == "byte \(shown) is not valid UTF-8 here; line protocol is UTF-8 text")
+        // Cut off by the end of the input as well.
+        #expect(parseError(Array("m,t=".utf8) + bad.prefix(1))?.column == 5)
+    }
+
+    @Test func textInAnyScriptIsValid() throws {
+        let lines = try parseLineProtocol("mesure,symbole=café,市場=東京 texte=\"😀 ok\",prix=1.5 1")
+        #expect(lines.count == 1)
+        #expect(parseError(Array("m,t=é f=\"日本😀\" 1".utf8)) == nil)
+    }
+
     @Test func quotesLongValuesTruncated() {
         let value = String(repeating: "x", count: 39) + "éé" + String(repeating: "y", count: 30)
         let error = lineProtocolError("m f=\(value)")
