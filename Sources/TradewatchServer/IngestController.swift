@@ -153,25 +153,26 @@ struct IngestController {
     /// An RFC 9457 problem document, carrying the request's correlation id.
     static func problem(_ error: IngestError, correlationID: String) -> Response {
         let (status, _) = statusAndCode(error)
-        var body = "{\"type\":\"about:blank\",\"title\":"
-        LabelsWriter.appendQuoted(status.reasonPhrase, to: &body)
-        body += ",\"status\":\(status.code),\"detail\":"
-        LabelsWriter.appendQuoted(error.description, to: &body)
-        body += ",\"correlation_id\":"
-        LabelsWriter.appendQuoted(correlationID, to: &body)
-        return errorResponse(error, status: status, contentType: "application/problem+json", body: body + "}")
+        return ProblemResponse.make(
+            status: status, detail: error.description, correlationID: correlationID, headers: retryAfter(error))
     }
 
     private static func errorResponse(
         _ error: IngestError, status: HTTPResponse.Status, contentType: String, body: String
     ) -> Response {
-        var headers = HTTPFields()
+        var headers = retryAfter(error)
         headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// `Retry-After` for the refusals that retrying cures.
+    private static func retryAfter(_ error: IngestError) -> HTTPFields {
+        var headers = HTTPFields()
         switch error {
         case .queueFull(let seconds), .outOfMemory(_, let seconds): headers[.retryAfter] = String(seconds)
         default: break
         }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        return headers
     }
 
     private static func statusAndCode(_ error: IngestError) -> (HTTPResponse.Status, String) {
