@@ -74,7 +74,7 @@ public struct LineProtocolMapper {
         guard tagCount > 0 else { return }
         for index in 1..<tagCount {
             let key = line.tagKey(index)
-            for earlier in 0..<index where Self.sameKey(key, line.tagKey(earlier), in: line) {
+            for earlier in 0..<index where line.token(key, equals: line.tagKey(earlier)) {
                 throw problem(line, "tag \(line.string(key)) is given twice; a tag key may appear once in a line")
             }
         }
@@ -82,26 +82,13 @@ public struct LineProtocolMapper {
             // A metric's numeric fields become rows of their own; only string fields are labels.
             if !typed, line.stringFieldToken(field) == nil { continue }
             let key = line.fieldKey(field)
-            for tag in 0..<tagCount where Self.sameKey(key, line.tagKey(tag), in: line) {
+            for tag in 0..<tagCount where line.token(key, equals: line.tagKey(tag)) {
                 throw problem(
                     line,
                     "\(line.string(key)) is both a tag and a field; "
                         + (typed ? "both would set the same value of the row" : "both would be the same label of the metric"))
             }
         }
-    }
-
-    /// Whether two keys of a line are the same text (compared as written when neither is escaped).
-    private static func sameKey(_ left: LineToken, _ right: LineToken, in line: borrowing LineView) -> Bool {
-        if !left.isEscaped, !right.isEscaped {
-            guard left.count == right.count else { return false }
-            return line.withRawBytes(left) { leftBytes in
-                line.withRawBytes(right) { rightBytes in
-                    leftBytes.isEmpty || memcmp(leftBytes.baseAddress!, rightBytes.baseAddress!, leftBytes.count) == 0
-                }
-            }
-        }
-        return line.string(left).utf8.elementsEqual(line.string(right).utf8)
     }
 
     private mutating func append(_ row: RowValues, to table: AnalyticsTable) {

@@ -33,6 +33,15 @@ extension LineView {
         return text.withUTF8 { bytes(of: token, equal: $0) }
     }
 
+    /// True when two tokens of this line hold the same text, escaped or not, without making a
+    /// String unless both are escaped.
+    @inlinable
+    public func token(_ token: LineToken, equals other: LineToken) -> Bool {
+        if !other.isEscaped { return bytes(of: token, equal: UnsafeBufferPointer(start: base + other.start, count: other.count)) }
+        if !token.isEscaped { return bytes(of: other, equal: UnsafeBufferPointer(start: base + token.start, count: token.count)) }
+        return self.token(token, equals: string(other))
+    }
+
     /// Calls body with the token's raw bytes (escaped form), e.g. for hashing or interning: within
     /// one kind of token (measurements, keys and tag values, string values) equal raw bytes mean
     /// equal text.
