@@ -18,6 +18,9 @@ extension AnalyticsStore {
         /// 16MB). Larger means fewer checkpoints inline with commits, a longer replay after a
         /// crash; the periodic checkpoint bounds it in time as well.
         public var walAutocheckpoint: String
+        /// Most bytes of the database file's blocks DuckDB keeps in memory after a checkpoint
+        /// (see ``AnalyticsStore/trimBlockCache(_:)``); `nil` leaves them to the memory limit.
+        public var blockCacheBytes: Int?
 
         public init(
             threads: Int? = nil,
@@ -25,8 +28,10 @@ extension AnalyticsStore {
             readConnections: Int? = nil,
             tempDirectory: String? = nil,
             readOnly: Bool = false,
-            walAutocheckpoint: String = "128MB"
+            walAutocheckpoint: String = "128MB",
+            blockCacheBytes: Int? = 32 << 20
         ) {
+            self.blockCacheBytes = blockCacheBytes
             self.walAutocheckpoint = walAutocheckpoint
             self.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
             self.memoryLimit = memoryLimit

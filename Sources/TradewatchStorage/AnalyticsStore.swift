@@ -145,9 +145,45 @@ public final class AnalyticsStore: Sendable {
         try await write { try Self.schemaVersion($0) }
     }
 
-    /// Writes the write-ahead log into the database file.
+    /// Writes the write-ahead log into the database file, then lets go of the file's blocks held
+    /// in memory beyond ``Configuration/blockCacheBytes`` (see ``trimBlockCache(_:)``).
     public func checkpoint() async throws {
-        try await write { try $0.execute("CHECKPOINT") }
+        try await write { connection in
+            try connection.execute("CHECKPOINT")
+            try self.trimBlockCache(connection)
+            // The checkpoint freed the rows it wrote (held uncompressed until now) and the trim
+            // the blocks it let go: give the pages back rather than keep them for reuse.
+            Database.purgeFreedMemory()
+        }
+    }
+
+    /// DuckDB keeps every block a checkpoint wrote in its buffer pool until the memory limit
+    /// forces them out, so under steady ingestion the process grows by the data written, up to
+    /// the whole limit, memory that queries need for their work. These blocks are in the file
+    /// (and the kernel's page cache) already: letting them go costs a read from the file when a
+    /// query wants them again. DuckDB evicts on one occasion besides a shortage: a lower memory
+    /// limit. So when the blocks held pass `blockCacheBytes`, the limit is lowered, for the
+    /// moment of the eviction, to what DuckDB holds less the excess, and set back.
+    /// DuckDB evicts blocks of the file before it spills anything else. Runs on the writer
+    /// connection, between commits; a query that needs memory in that moment takes it from the
+    /// blocks still held. Errors are DuckDB's (it refuses a limit it cannot reach); the limit is
+    /// set back whatever happens.
+    func trimBlockCache(_ connection: Connection) throws {
+        guard let keep = configuration.blockCacheBytes else { return }
+        let rows = try connection.query(
+            """
+            SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT,
+                   coalesce(sum(memory_usage_bytes) FILTER (WHERE tag = 'BASE_TABLE'), 0)::BIGINT
+            FROM duckdb_memory()
+            """
+        ).rows()
+        guard case .int64(let total) = rows.first?[0], case .int64(let blocks) = rows.first?[1], Int(blocks) > keep
+        else { return }
+        let target = Int(total) - (Int(blocks) - keep)
+        defer {
+            _ = try? connection.execute("SET memory_limit = '\(configuration.memoryLimit)'")
+        }
+        try connection.execute("SET memory_limit = '\(max(target, 1 << 20) / 1024)KiB'")
     }
 
     /// Returns when the next commit (``commit(_:sequence:)``) has ended, or after `timeout`.

@@ -24,15 +24,23 @@ public struct StoreMaintenanceService: Service {
 
         /// How long a due checkpoint waits for the next commit to end, to start right after it.
         public var commitWait: Duration
+        /// A checkpoint refused because another connection is inside a write transaction (the
+        /// rollup, for tens of milliseconds) is tried again this often, up to `busyRetries`
+        /// times, before it waits for the next check: under full ingestion a second's delay
+        /// doubles the rows held in memory uncompressed.
+        public var busyRetryDelay: Duration
+        public var busyRetries: Int
 
         public init(
             interval: Duration = .seconds(60), walBytes: Int = 1 << 20, checkEvery: Duration = .seconds(1),
-            commitWait: Duration = .milliseconds(200)
+            commitWait: Duration = .milliseconds(200), busyRetryDelay: Duration = .milliseconds(25), busyRetries: Int = 20
         ) {
             self.interval = interval
             self.walBytes = walBytes
             self.checkEvery = checkEvery
             self.commitWait = commitWait
+            self.busyRetryDelay = busyRetryDelay
+            self.busyRetries = busyRetries
         }
 
         /// Whether to checkpoint a log of `walBytes` bytes, `sinceLast` after the last checkpoint.
@@ -65,7 +73,7 @@ public struct StoreMaintenanceService: Service {
             await stores.analytics.afterNextCommit(timeout: policy.commitWait)
             let started = ContinuousClock.now
             do {
-                try await stores.analytics.checkpoint()
+                try await checkpointRetryingWhileBusy()
                 last = ContinuousClock.now
                 retryAt = nil
                 logger.debug(
@@ -85,6 +93,20 @@ public struct StoreMaintenanceService: Service {
             }
         }
         await stores.close(logger: logger)
+    }
+
+    /// Checkpoints; while DuckDB refuses because another connection is inside a write
+    /// transaction, tries again after `busyRetryDelay`, `busyRetries` times at most.
+    private func checkpointRetryingWhileBusy() async throws {
+        var retries = 0
+        while true {
+            do {
+                return try await stores.analytics.checkpoint()
+            } catch where Self.isBusy(error) && retries < policy.busyRetries {
+                retries += 1
+                try? await Task.sleep(for: policy.busyRetryDelay)
+            }
+        }
     }
 
     /// DuckDB's refusal to checkpoint while another connection has a write transaction open.
