@@ -38,10 +38,14 @@ import TradewatchTestSupport
 
     /// Runs the service (interval an hour, checks every 20 ms) around `body`, then shuts it down.
     private static func withService(
-        _ stores: Stores, walBytes: Int, logger: Logger = Logger(label: "test"), _ body: () async throws -> Void
+        _ stores: Stores, walBytes: Int, busyRetries: Int = 20,
+        logger: Logger = Logger(label: "test"), _ body: () async throws -> Void
     ) async throws {
         let service = StoreMaintenanceService(
-            stores: stores, policy: .init(interval: .seconds(3_600), walBytes: walBytes, checkEvery: .milliseconds(20)),
+            stores: stores,
+            policy: .init(
+                interval: .seconds(3_600), walBytes: walBytes, checkEvery: .milliseconds(20), busyRetryDelay: .milliseconds(25),
+                busyRetries: busyRetries),
             logger: logger)
         let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
         async let running: Void = group.run()
@@ -112,5 +116,26 @@ import TradewatchTestSupport
             #expect(done, "not checkpointed once the transaction ended")
         }
         #expect(!capture.entries.contains { $0.level >= .error }, "\(capture.entries.filter { $0.level >= .error }.map(\.message))")
+    }
+
+    @Test func aCheckpointRefusedForAMomentIsRetriedWithoutWaitingForTheNextCheck() async throws {
+        let folder = try TemporaryDirectory()
+        let stores = try Self.stores(in: folder)
+        try await Self.fillLog(stores, to: 64 << 10)
+        try await stores.analytics.upkeep { connection in
+            try connection.execute("BEGIN TRANSACTION")
+            try connection.execute("UPDATE tradewatch_rollups SET watermark = watermark")
+        }
+        let capture = LogCapture()
+        // The first check's attempt is refused and retried every 25 ms (up to 100 s): without
+        // the retries it would give up, log "postponed" and wait for the next check.
+        try await Self.withService(stores, walBytes: 16 << 10, busyRetries: 4_000, logger: capture.logger) {
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(stores.analytics.walBytes > 0, "checkpointed beside an open write transaction")
+            try await stores.analytics.upkeep { try $0.execute("COMMIT") }
+            let done = try await Self.checkpointed(stores)
+            #expect(done, "not checkpointed once the transaction ended")
+        }
+        #expect(!capture.entries.contains { $0.message.contains("postponed") })
     }
 }
