@@ -1,10 +1,13 @@
+import TradewatchCore
+
 extension Record {
     /// Why the server would refuse this record, or nil when it would accept it.
     ///
     /// The server rejects a whole request for one bad row, so the recorder refuses such records
     /// when they are recorded (counting them as `invalid`): one bad value never costs a batch.
     /// The rules are the server's: required text is not empty, numbers are finite, quantities,
-    /// sizes, volumes and latencies are not negative. Messages are only built for bad records.
+    /// sizes, volumes and latencies are not negative, a candle's high is not below its low and its open
+    /// and close lie between them. Messages are only built for bad records.
     var problem: String? {
         switch self {
         case .metric(let metric):
@@ -28,6 +31,8 @@ extension Record {
                     "candle \(bar.symbol) \(bar.interval) open, high, low and close",
                     [bar.open, bar.high, bar.low, bar.close])
                 ?? Self.nonNegative(bar.volume, "candle \(bar.symbol) \(bar.interval) volume")
+                ?? RowValues.candleInconsistency(open: bar.open, high: bar.high, low: bar.low, close: bar.close)
+                .map { "candle \(bar.symbol) \(bar.interval): \($0)" }
         case .execution(let execution):
             return Self.required(execution.orderID, "execution order id")
                 ?? Self.required(execution.symbol, "execution \(execution.orderID) symbol")

@@ -58,6 +58,7 @@ public enum JSONIngestDecoder {
             for (index, spec) in columns.enumerated() where spec.required && spec.kind != .timestamp && !row.isSet(index) {
                 throw IngestError.invalid("\(path).\(spec.name): required")
             }
+            if let inconsistency = row.inconsistency { throw IngestError.invalid("\(path): \(inconsistency)") }
             if case .text(let slot) = row.slots[table.labelsIndex] { row.texts[slot] = labels.result }
             batch.append(row)
         }

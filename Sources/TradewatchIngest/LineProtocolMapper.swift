@@ -185,6 +185,7 @@ public struct LineProtocolMapper {
         for (index, spec) in columns.enumerated() where spec.required && !row.isSet(index) {
             throw problem(line, "\(table.rawValue) needs \(spec.kind == .text ? "tag or field" : "field") \(spec.name)")
         }
+        if let inconsistency = row.inconsistency { throw problem(line, "\(table.rawValue): \(inconsistency)") }
         if case .text(let slot) = row.slots[table.labelsIndex] { row.texts[slot] = labels.result }
         append(row, to: table)
     }

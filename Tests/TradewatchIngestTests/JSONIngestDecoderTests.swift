@@ -66,6 +66,22 @@ import TradewatchIngest
         #expect(text?.contains(expected) == true, "got \(text ?? "no error")")
     }
 
+    @Test(arguments: [
+        (#"{"ts": 1, "symbol": "A", "interval": "1m", "open": 1, "high": 0.5, "low": 1, "close": 1, "volume": 1}"#,
+         "candles[1]: high 0.5 is below low 1"),
+        (#"{"ts": 1, "symbol": "A", "interval": "1m", "open": 0.9, "high": 2, "low": 1, "close": 1, "volume": 1}"#,
+         "candles[1]: open 0.9 is outside low 1 to high 2"),
+        (#"{"ts": 1, "symbol": "A", "interval": "1m", "open": 1, "high": 2, "low": 1, "close": 2.5, "volume": 1}"#,
+         "candles[1]: close 2.5 is outside low 1 to high 2"),
+    ])
+    func aCandleThatContradictsItselfIsRefused(item: String, expected: String) {
+        // The first candle is fine, and flat (open = high = low = close) is consistent.
+        let good = #"{"ts": 1, "symbol": "A", "interval": "1m", "open": 1, "high": 1, "low": 1, "close": 1, "volume": 0}"#
+        #expect(message(#"{"candles": [\#(good)]}"#, .candles) == nil)
+        let text = message(#"{"candles": [\#(good), \#(item)]}"#, .candles)
+        #expect(text == expected, "got \(text ?? "no error")")
+    }
+
     @Test func metricsNeedANameAndAFiniteValue() {
         #expect(message(#"{"metrics": [{"ts": 1, "name": "", "value": 1}]}"#, .metrics)?.contains("metrics[0].name: must not be empty") == true)
         #expect(message(#"{"metrics": [{"ts": 1, "name": "cpu", "value": true}]}"#, .metrics)?.contains("metrics[0].value: must be a finite number, got a boolean") == true)

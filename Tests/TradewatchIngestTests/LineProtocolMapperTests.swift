@@ -123,6 +123,9 @@ import TradewatchIngest
         ("trades,symbol=A,price=1 qty=1", "tag price of trades must be a field"),
         (#"event,kind=x note="text only""#, "measurement event has no numeric field"),
         ("cpu value=1\ncpu value=2\ncpu value=", "line 3"),
+        ("candles,symbol=A,interval=1m open=1,high=0.5,low=1,close=1,volume=1", "line 1: candles: high 0.5 is below low 1"),
+        ("candles,symbol=A,interval=1m open=3,high=2,low=1,close=1.5,volume=1", "line 1: candles: open 3 is outside low 1 to high 2"),
+        ("candles,symbol=A,interval=1m open=1,high=2,low=1,close=0.5,volume=1", "line 1: candles: close 0.5 is outside low 1 to high 2"),
     ])
     func problemsNameTheLine(text: String, expected: String) {
         let message = error(text)
