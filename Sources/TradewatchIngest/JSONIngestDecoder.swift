@@ -16,6 +16,9 @@ public enum JSONIngestDecoder {
         } catch {
             throw IngestError.invalid(describe(error))
         }
+        if let (path, key) = JSONRepeatedKeys.first(in: body) {
+            throw IngestError.invalid("\(path.isEmpty ? "" : "\(path): ")the key \"\(key)\" is given twice")
+        }
         guard case .object(let members) = document else {
             throw IngestError.invalid("the body must be a JSON object {\"\(table.rawValue)\": [ … ]}, got \(document.kindName)")
         }

@@ -82,6 +82,27 @@ import TradewatchIngest
         #expect(text == expected, "got \(text ?? "no error")")
     }
 
+    @Test(arguments: [
+        (#"{"trades": [{"ts": 1, "symbol": "A", "price": 1, "qty": 1}, {"ts": 1, "symbol": "A", "symbol": "B", "price": 1, "qty": 1}]}"#,
+         #"trades[1]: the key "symbol" is given twice"#),
+        (#"{"trades": [{"ts": 1, "symbol": "A", "price": 1, "qty": 1, "labels": {"desk": "eq", "desk": "fx"}}]}"#,
+         #"trades[0].labels: the key "desk" is given twice"#),
+        (#"{"trades": [{"ts": 1, "symbol": "A", "price": 1, "qty": 1, "a\u0062": 1, "ab": 2}]}"#,
+         #"trades[0]: the key "ab" is given twice"#),
+        (#"{"trades": [], "trades": [{"ts": 1, "symbol": "A", "price": 1, "qty": 1}]}"#, #"the key "trades" is given twice"#),
+    ])
+    func aKeyGivenTwiceIsRefusedNamingTheObject(json: String, expected: String) {
+        #expect(message(json, .trades) == expected)
+    }
+
+    @Test func theSameKeyInDifferentObjectsAndKeysInsideStringsAreFine() throws {
+        let batch = try decode(
+            #"{"trades": [{"ts": 1, "symbol": "A", "price": 1, "qty": 1, "note": "\"symbol\": \"x\", {\"qty\"}"},"#
+                + #" {"ts": 2, "symbol": "B", "price": 2, "qty": 2, "labels": {"symbol": "inner", "l": [{"k": 1}, {"k": 2}]}}]}"#,
+            .trades)
+        #expect(batch.rowCount == 2)
+    }
+
     @Test func metricsNeedANameAndAFiniteValue() {
         #expect(message(#"{"metrics": [{"ts": 1, "name": "", "value": 1}]}"#, .metrics)?.contains("metrics[0].name: must not be empty") == true)
         #expect(message(#"{"metrics": [{"ts": 1, "name": "cpu", "value": true}]}"#, .metrics)?.contains("metrics[0].value: must be a finite number, got a boolean") == true)
