@@ -131,6 +131,10 @@ struct IngestController {
             metrics.countRequestLimit(.inflatedSize)
             throw IngestError.tooLarge(
                 "the gzip body inflates beyond \(limits.maxInflatedBytes) bytes (4 times --max-body-size); inflation was stopped there")
+        } catch let error as GzipInflation.Failure {
+            throw IngestError.invalid("the gzip body is incomplete: \(error)")
+        } catch let error as CompressNIOError where error == .corruptData {
+            throw IngestError.invalid("the body is not valid gzip: its data is corrupt (Content-Encoding says gzip)")
         } catch {
             throw IngestError.invalid("the body is not valid gzip: \(error)")
         }

@@ -132,6 +132,48 @@ private func gzip(_ data: Data) throws -> Data {
         #expect(rows.first?[4] == .int64(125))
     }
 
+    @Test func aGzipBodyIsInflatedWholeOrRefused() async throws {
+        let folder = try TemporaryDirectory()
+        let data = folder.path("data")
+        let server = try ServerProcess(["serve", "--port", "0", "--data-dir", data])
+        let base = try await server.waitUntilListening()
+        let write = base.appendingPathComponent("write")
+        let gzipped = ["Content-Encoding": "gzip"]
+        func lines(_ host: String) -> Data {
+            Data((1...500).map { "cpu,host=\(host) value=\($0) \(1_767_225_600_000_000_000 + $0)\n" }.joined().utf8)
+        }
+
+        // Two members one after the other (cat a.gz b.gz): both are stored.
+        let members = try await send(write, try gzip(lines("a")) + gzip(lines("b")), headers: gzipped)
+        #expect(members.status == 204, "\(members.body)")
+
+        // A body cut short anywhere is refused, even where what was inflated ends on a whole line.
+        let whole = try gzip(lines("c"))
+        for cut in [10, whole.count / 4, whole.count / 2, whole.count - 9, whole.count - 8, whole.count - 4, whole.count - 1] {
+            let cutShort = try await send(write, whole.prefix(cut), headers: gzipped)
+            #expect(cutShort.status == 400, "cut at \(cut) of \(whole.count): \(cutShort.status) \(cutShort.body)")
+            #expect(cutShort.body.contains("gzip body is incomplete"), "\(cutShort.body)")
+        }
+        // Bytes after the last member that are not gzip are refused too.
+        let trailing = try await send(write, whole + Data("cpu value=1\n".utf8), headers: gzipped)
+        #expect(trailing.status == 400)
+        #expect(trailing.body.contains("not valid gzip"), "\(trailing.body)")
+
+        server.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+        let stores = try Stores(dataDirectory: data)
+        let counts = try await stores.analytics.read { connection in
+            try connection.query("""
+                SELECT count(*) FILTER (WHERE labels::VARCHAR = '{"host":"a"}'),
+                       count(*) FILTER (WHERE labels::VARCHAR = '{"host":"b"}'),
+                       count(*) FILTER (WHERE labels::VARCHAR = '{"host":"c"}')
+                FROM metrics
+                """).rows()
+        }
+        await stores.close(logger: .init(label: "test"))
+        #expect(counts == [[.int64(500), .int64(500), .int64(0)]])
+    }
+
     @Test func fullQueueAnswers503WithRetryAfterAndDropsNothing() async throws {
         let folder = try TemporaryDirectory()
         let data = folder.path("data")
