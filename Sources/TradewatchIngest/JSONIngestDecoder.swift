@@ -111,6 +111,9 @@ public enum JSONIngestDecoder {
             return nanoseconds
         case .string(let text):
             if let nanoseconds = RFC3339.nanoseconds(text) { return nanoseconds }
+            if RFC3339.isOutOfRange(text) {
+                throw IngestError.invalid("\(path): \"\(text.prefix(40))\" is out of range: timestamps run from \(RFC3339.range)")
+            }
             if !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }), let nanoseconds = Int64(text) {
                 return nanoseconds
             }

@@ -47,7 +47,7 @@ struct IngestController {
                     v1 || ["ns", "us", "ms", "s"].contains(precisionParameter)
                 else {
                     throw IngestError.invalid(
-                        "precision \"\(precisionParameter)\" is not one of \(v1 ? "ns, n, u, us, ms, s" : "ns, us, ms, s")")
+                        "precision \"\(precisionParameter)\" is not one of \(v1 ? "ns, n, u, us, ms, s, m, h" : "ns, us, ms, s")")
                 }
                 precision = parsed
             } else {

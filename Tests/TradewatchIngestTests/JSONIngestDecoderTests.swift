@@ -46,6 +46,9 @@ import TradewatchIngest
     @Test(arguments: [
         (#"{"trades": [{"symbol": "AAPL", "price": 1, "qty": 1}]}"#, "trades[0].ts: required"),
         (#"{"trades": [{"ts": "yesterday", "symbol": "AAPL", "price": 1, "qty": 1}]}"#, "trades[0].ts: cannot parse \"yesterday\""),
+        (#"{"trades": [{"ts": "2300-01-01T00:00:00Z", "symbol": "AAPL", "price": 1, "qty": 1}]}"#,
+         "trades[0].ts: \"2300-01-01T00:00:00Z\" is out of range: timestamps run from 1677-09-21"),
+        (#"{"trades": [{"ts": "2026-02-30T00:00:00Z", "symbol": "AAPL", "price": 1, "qty": 1}]}"#, "trades[0].ts: cannot parse"),
         (#"{"trades": [{"ts": 1, "symbol": "", "price": 1, "qty": 1}]}"#, "trades[0].symbol: must not be empty"),
         (#"{"trades": [{"ts": 1, "symbol": "A", "price": "1.5", "qty": 1}]}"#, "trades[0].price: must be a finite number, got a string"),
         (#"{"trades": [{"ts": 1, "symbol": "A", "price": 1, "qty": -3}]}"#, "trades[0].qty: must not be negative"),

@@ -3,6 +3,27 @@
 /// `2026-01-01 00:00:00.5Z` (a space instead of `T` is accepted).
 public enum RFC3339 {
     public static func nanoseconds(_ text: String) -> Int64? {
+        if case .nanoseconds(let value) = parse(text) { return value }
+        return nil
+    }
+
+    /// Whether `text` is a valid RFC 3339 time that nanoseconds since the epoch in 64 bits
+    /// cannot hold: before 1677-09-21T00:12:43.145224192Z or after 2262-04-11T23:47:16.854775807Z.
+    public static func isOutOfRange(_ text: String) -> Bool {
+        if case .outOfRange = parse(text) { return true }
+        return false
+    }
+
+    /// The earliest and latest times a timestamp can hold, for messages.
+    public static let range = "1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z"
+
+    private enum Parsed {
+        case nanoseconds(Int64)
+        case outOfRange
+        case invalid
+    }
+
+    private static func parse(_ text: String) -> Parsed {
         let bytes = Array(text.utf8)
         var index = 0
         func number(_ digits: Int) -> Int? {
@@ -24,10 +45,10 @@ public enum RFC3339 {
         guard let year = number(4), expect([45]), let month = number(2), expect([45]), let day = number(2),
             expect([84, 116, 32]), let hour = number(2), expect([58]), let minute = number(2), expect([58]),
             let second = number(2)
-        else { return nil }
+        else { return .invalid }
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60,
             second < 61
-        else { return nil }
+        else { return .invalid }
         var fraction: Int64 = 0
         if index < bytes.count, bytes[index] == 46 {  // "."
             index += 1
@@ -37,28 +58,28 @@ public enum RFC3339 {
                 digits += 1
                 index += 1
             }
-            guard digits > 0 else { return nil }
+            guard digits > 0 else { return .invalid }
             for _ in digits..<max(digits, 9) { fraction *= 10 }
         }
         var offsetSeconds = 0
-        guard index < bytes.count else { return nil }  // a zone is required
+        guard index < bytes.count else { return .invalid }  // a zone is required
         if bytes[index] == 90 || bytes[index] == 122 {  // Z
             index += 1
         } else if bytes[index] == 43 || bytes[index] == 45 {  // + -
             let sign = bytes[index] == 45 ? -1 : 1
             index += 1
-            guard let hours = number(2), expect([58]), let minutes = number(2), hours < 24, minutes < 60 else { return nil }
+            guard let hours = number(2), expect([58]), let minutes = number(2), hours < 24, minutes < 60 else { return .invalid }
             offsetSeconds = sign * (hours * 3600 + minutes * 60)
         } else {
-            return nil
+            return .invalid
         }
-        guard index == bytes.count else { return nil }
+        guard index == bytes.count else { return .invalid }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !overflow else { return nil }
+        guard !overflow else { return .outOfRange }
         let (total, overflow2) = scaled.addingReportingOverflow(fraction)
-        return overflow2 ? nil : total
+        return overflow2 ? .outOfRange : .nanoseconds(total)
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {
