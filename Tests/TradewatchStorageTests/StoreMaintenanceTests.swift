@@ -68,6 +68,18 @@ import TradewatchTestSupport
         try Stores(dataDirectory: folder.path("data"), analyticsConfiguration: .init(readConnections: 1))
     }
 
+    /// Stores with 64 KiB in the write-ahead log and the rollup's connection inside a write
+    /// transaction, so that DuckDB refuses to checkpoint until it commits.
+    private static func storesWithAWriteTransactionOpen(in folder: TemporaryDirectory) async throws -> Stores {
+        let stores = try Self.stores(in: folder)
+        try await Self.fillLog(stores, to: 64 << 10)
+        try await stores.analytics.upkeep { connection in
+            try connection.execute("BEGIN TRANSACTION")
+            try connection.execute("UPDATE tradewatch_rollups SET watermark = watermark")
+        }
+        return stores
+    }
+
     @Test func theServiceCheckpointsOnceTheLogPassesItsSizeWithoutWaitingForTheInterval() async throws {
         let folder = try TemporaryDirectory()
         let stores = try Self.stores(in: folder)
@@ -94,13 +106,7 @@ import TradewatchTestSupport
 
     @Test func aCheckpointRefusedForAnOpenWriteTransactionIsRetriedQuietly() async throws {
         let folder = try TemporaryDirectory()
-        let stores = try Self.stores(in: folder)
-        try await Self.fillLog(stores, to: 64 << 10)
-        // The rollup's connection inside a write transaction: DuckDB refuses to checkpoint.
-        try await stores.analytics.upkeep { connection in
-            try connection.execute("BEGIN TRANSACTION")
-            try connection.execute("UPDATE tradewatch_rollups SET watermark = watermark")
-        }
+        let stores = try await Self.storesWithAWriteTransactionOpen(in: folder)
         let capture = LogCapture()
         try await Self.withService(stores, walBytes: 16 << 10, logger: capture.logger) {
             // Waits (bounded: in the full suite, with every suite running beside it, this test took
@@ -120,12 +126,7 @@ import TradewatchTestSupport
 
     @Test func aCheckpointRefusedForAMomentIsRetriedWithoutWaitingForTheNextCheck() async throws {
         let folder = try TemporaryDirectory()
-        let stores = try Self.stores(in: folder)
-        try await Self.fillLog(stores, to: 64 << 10)
-        try await stores.analytics.upkeep { connection in
-            try connection.execute("BEGIN TRANSACTION")
-            try connection.execute("UPDATE tradewatch_rollups SET watermark = watermark")
-        }
+        let stores = try await Self.storesWithAWriteTransactionOpen(in: folder)
         let capture = LogCapture()
         // The first check's attempt is refused and retried every 25 ms (up to 100 s): without
         // the retries it would give up, log "postponed" and wait for the next check.
