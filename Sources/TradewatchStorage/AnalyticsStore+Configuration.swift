@@ -29,7 +29,7 @@ extension AnalyticsStore {
             tempDirectory: String? = nil,
             readOnly: Bool = false,
             walAutocheckpoint: String = "128MB",
-            blockCacheBytes: Int? = 32 << 20
+            blockCacheBytes: Int? = 8 << 20
         ) {
             self.blockCacheBytes = blockCacheBytes
             self.walAutocheckpoint = walAutocheckpoint

@@ -34,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "DuckDB memory limit, e.g. 512MB or 2GB (env: TRADEWATCH_DUCKDB_MEMORY_LIMIT; default: 512MB).")
     var duckdbMemoryLimit: String?
 
-    @Option(help: "MiB of the database file's blocks DuckDB keeps in memory after a checkpoint; the rest is read from the file again when a query needs it (env: TRADEWATCH_DUCKDB_BLOCK_CACHE_MB; default: 32).")
+    @Option(help: "MiB of the database file's blocks DuckDB keeps in memory after a checkpoint; the rest is read from the file again when a query needs it (env: TRADEWATCH_DUCKDB_BLOCK_CACHE_MB; default: 8).")
     var duckdbBlockCacheMb: Int?
 
     @Option(help: "DuckDB read connections (env: TRADEWATCH_READ_CONNECTIONS; default: number of cores).")
@@ -129,7 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
                 readConnections: try env.integer(
                     readConnections, "TRADEWATCH_READ_CONNECTIONS", default: cores, range: 1...256),
                 blockCacheBytes: try env.integer(
-                    duckdbBlockCacheMb, "TRADEWATCH_DUCKDB_BLOCK_CACHE_MB", default: 32, range: 0...1_000_000) << 20),
+                    duckdbBlockCacheMb, "TRADEWATCH_DUCKDB_BLOCK_CACHE_MB", default: 8, range: 0...1_000_000) << 20),
             checkpointInterval: .seconds(
                 try env.integer(checkpointInterval, "TRADEWATCH_CHECKPOINT_INTERVAL", default: 60, range: 1...86_400)),
             checkpointWALBytes: try env.integer(
