@@ -74,9 +74,16 @@ import TradewatchCore
         )
     }
 
-    @Test func newlineInsideAStringIsAnUnterminatedString() {
-        let error = lineProtocolError("m s=\"first\nsecond\" 1")
+    @Test func aStringThatNoQuoteClosesIsUnterminatedWhateverLinesFollow() {
+        // The string may run on over line breaks (see the parser's tests), but not past the input.
+        let error = lineProtocolError("m s=\"first\nsecond 1\nm f=2")
         #expect(error == LineProtocolError(line: 1, column: 5, message: #"unterminated string field value ""first" for field "s""#))
+    }
+
+    @Test func anErrorAfterAStringWithLineBreaksNamesItsOwnLineAndColumn() {
+        // Lines count the input's line breaks, those inside the string too.
+        #expect(lineProtocolError("m s=\"a\nb\" 1\nm f=1x") == LineProtocolError(line: 3, column: 5, message: #"invalid float field value "1x" for field "f""#))
+        #expect(lineProtocolError("m s=\"a\nb\",f=1x 1") == LineProtocolError(line: 2, column: 6, message: #"invalid float field value "1x" for field "f""#))
     }
 
     @Test func reportsTheLineNumberCountingBlankAndCommentLines() {

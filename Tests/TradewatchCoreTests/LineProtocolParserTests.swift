@@ -145,6 +145,20 @@ func lineProtocolError(_ text: String, precision: TimestampPrecision = .nanoseco
         #expect(try parseSingleLine(text).fieldOrder == [key])
     }
 
+    @Test func aStringValueMayHoldLineBreaks() throws {
+        // As InfluxDB reads it, and as influxdb-client sends a multi-line log message: a line
+        // break inside a string field value belongs to the value; the point ends at the first
+        // line break after the closing quote. Lines are numbered by the input's line breaks.
+        let lines = try parseLineProtocol(
+            "logs,level=error message=\"Traceback:\n  File \\\"x\\\"\r\n  boom\",code=7i 5\nm f=1 6\n\nm s=\"\n\" 7")
+        #expect(lines.map(\.lineNumber) == [1, 4, 6])
+        #expect(lines[0].fields["message"] == .string("Traceback:\n  File \"x\"\r\n  boom"))
+        #expect(lines[0].fields["code"] == .integer(7))
+        #expect(lines[0].timestamp == 5)
+        #expect(lines[1].fields["f"] == .float(1) && lines[1].timestamp == 6)
+        #expect(lines[2].fields["s"] == .string("\n") && lines[2].timestamp == 7)
+    }
+
     @Test func parsesUnicode() throws {
         let line = try parseSingleLine("温度,城市=東京 値=21.5,note=\"café ☕, à bientôt\" 1")
         #expect(line.measurement == "温度")

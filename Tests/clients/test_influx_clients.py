@@ -183,3 +183,24 @@ def test_influxdb_2x_client_writes_points_and_raw_lines_plain_and_gzipped(server
         (T0 + 12_000_000, "spread_bps", "NVDA", 2.5, None),
     ]
     assert server.query("SELECT count(*) FROM trades WHERE symbol = 'AAPL'") == [(0,)]
+
+
+def test_influxdb_2x_client_writes_multi_line_log_messages(server):
+    """influxdb-client escapes only quotes and backslashes in string fields, so a stack trace goes
+    out with its line breaks inside the quotes, as InfluxDB reads it: the message is kept whole."""
+    trace = 'Traceback (most recent call last):\n  File "router.py", line 12\r\nValueError: price band'
+    client = influxdb_client.InfluxDBClient(url=server.url, token="x", org="o")
+    try:
+        client.write_api(write_options=SYNCHRONOUS).write(bucket="b", record=[
+            Point("logs").tag("level", "error").tag("service", "router").field("message", trace)
+            .field("order_id", "o-7").time(T0 + 1, WritePrecision.NS),
+            Point("logs").tag("level", "info").field("message", "next").time(T0 + 2, WritePrecision.NS),
+        ])
+    finally:
+        client.close()
+    server.stop()
+
+    assert server.query("SELECT epoch_ns(ts), level, service, message, attributes FROM logs ORDER BY ts") == [
+        (T0 + 1, "error", "router", trace, '{"order_id":"o-7"}'),
+        (T0 + 2, "info", None, "next", None),
+    ]

@@ -63,16 +63,39 @@ public struct LineProtocolParser: Sendable {
         var lineNumber = 0
         while lineStart < count {
             lineNumber += 1
-            let newline = ByteSet.lineBreak.firstIndex(in: base, from: lineStart, to: count, readableEnd: count)
-            var lineEnd = newline
-            if lineEnd > lineStart, base[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+            var newline = ByteSet.lineBreak.firstIndex(in: base, from: lineStart, to: count, readableEnd: count)
             let scanner = LineScanner(
                 base: base, inputEnd: count, lineStart: lineStart, lineNumber: lineNumber, precision: precision
             )
-            if try scanner.scanLine(to: lineEnd, defaultTimestamp: defaultTimestamp, into: &line) {
-                try body(line.view(of: base, lineNumber: lineNumber))
+            // Line breaks inside a string field value belong to the value (as InfluxDB reads it;
+            // influxdb-client sends a multi-line log message so): the point then ends at the first
+            // line break after the closing quote.
+            var breaksInside = 0
+            var isPoint = false
+            while true {
+                line.stringRunsOn = false
+                var failure: LineProtocolError?
+                do {
+                    isPoint = try scanner.scanLine(
+                        to: Self.lineEnd(before: newline, from: lineStart, in: base), defaultTimestamp: defaultTimestamp,
+                        into: &line)
+                } catch {
+                    failure = error
+                }
+                guard let failure else { break }
+                guard line.stringRunsOn, newline < count else { throw failure }
+                newline = ByteSet.lineBreak.firstIndex(in: base, from: newline + 1, to: count, readableEnd: count)
+                breaksInside += 1
             }
+            if isPoint { try body(line.view(of: base, lineNumber: lineNumber)) }
+            lineNumber += breaksInside
             lineStart = newline + 1
         }
+    }
+
+    /// Where the line ending at the line break `newline` ends, without a `\r` before the break.
+    @inline(__always)
+    private static func lineEnd(before newline: Int, from lineStart: Int, in base: UnsafePointer<UInt8>) -> Int {
+        newline > lineStart && base[newline - 1] == UInt8(ascii: "\r") ? newline - 1 : newline
     }
 }

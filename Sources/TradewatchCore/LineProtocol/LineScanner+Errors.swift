@@ -1,7 +1,19 @@
 extension LineScanner {
+    /// The error at byte `offset`, its line and column counted from the input's line breaks: a
+    /// point whose string value holds line breaks spans several lines.
     @inline(never)
     func failure(at offset: Int, _ message: String) -> LineProtocolError {
-        LineProtocolError(line: lineNumber, column: offset - lineStart + 1, message: message)
+        var line = lineNumber
+        var start = lineStart
+        var index = lineStart
+        while index < offset {
+            if base[index] == UInt8(ascii: "\n") {
+                line += 1
+                start = index + 1
+            }
+            index += 1
+        }
+        return LineProtocolError(line: line, column: offset - start + 1, message: message)
     }
 
     @inline(never)

@@ -167,7 +167,12 @@ struct LineScanner {
             }
         }
         guard index < end else {
-            throw failure(at: quote, "unterminated string field value \(quoted(quote, end)) for field \(quoted(key))")
+            line.stringRunsOn = true
+            // Quoted up to its first line break: the same words whatever lines follow.
+            var shown = quote
+            while shown < end, base[shown] != UInt8(ascii: "\n") { shown += 1 }
+            if shown < end, shown > quote, base[shown - 1] == UInt8(ascii: "\r") { shown -= 1 }
+            throw failure(at: quote, "unterminated string field value \(quoted(quote, shown)) for field \(quoted(key))")
         }
         let after = index + 1
         guard after == end || base[after] == UInt8(ascii: ",") || base[after] == UInt8(ascii: " ") else {

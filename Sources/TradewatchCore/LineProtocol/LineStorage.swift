@@ -4,6 +4,9 @@ struct LineStorage: ~Copyable {
     var measurement = LineToken(start: 0, count: 0, isEscaped: false, escaping: .measurement)
     var timestamp: Int64 = 0
     var hasTimestamp = false
+    /// Set when the scan ended in a string field value that the line break cut: InfluxDB lets a
+    /// string value hold line breaks, so the parser then scans the line again up to the next one.
+    var stringRunsOn = false
     /// Tag keys and values, interleaved.
     private(set) var tags: UnsafeMutablePointer<LineToken>
     private(set) var tagCount = 0
