@@ -4,7 +4,7 @@
 /// Measurements escape commas and spaces; tag keys, tag values and field keys escape commas,
 /// equals signs and spaces; string fields escape double quotes and backslashes; integers end in
 /// `i`; timestamps are nanoseconds. Some text cannot be written faithfully at all: a line break
-/// anywhere (the parser splits lines first), an empty tag, a key or tag value ending in a
+/// in a measurement, key or tag (it ends the line), an empty tag, a key or tag value ending in a
 /// backslash (it would escape the delimiter after it), a measurement starting with `#` (a comment
 /// line) or a tab (skipped as a blank). ``append(_:defaultService:)`` then writes nothing and
 /// returns false, and the record goes through the JSON endpoint instead (`JSONRowEncoder`).
@@ -187,7 +187,9 @@ struct LineProtocolEncoder {
         return true
     }
 
-    /// Appends `text` in double quotes with `"` and `\` escaped. False when it holds a line break.
+    /// Appends `text` in double quotes with `"` and `\` escaped. False when it holds a line break:
+    /// the server reads one inside a string (as InfluxDB does), but older Tradewatch servers
+    /// refused it, so such records keep going through the JSON endpoint.
     static func appendQuoted(_ text: String.UTF8View, to output: inout [UInt8]) -> Bool {
         output.append(UInt8(ascii: "\""))
         for byte in text {
