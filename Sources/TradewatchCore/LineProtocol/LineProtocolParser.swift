@@ -48,15 +48,9 @@ public struct LineProtocolParser: Sendable {
     ) throws {
         // The whole input at once (a pass at memory speed over ASCII), before any line is handed on.
         if let invalid = UTF8Validation.firstInvalidByte(in: base, from: 0, to: count) {
-            var lineNumber = 1
-            var lineStart = 0
-            for index in 0..<invalid where base[index] == UInt8(ascii: "\n") {
-                lineNumber += 1
-                lineStart = index + 1
-            }
-            throw LineProtocolError(
-                line: lineNumber, column: invalid - lineStart + 1,
-                message: "byte 0x\(String(base[invalid], radix: 16, uppercase: true)) is not valid UTF-8 here; line protocol is UTF-8 text")
+            throw LineScanner.error(
+                at: invalid, in: base, from: 0, lineNumber: 1,
+                "byte 0x\(String(base[invalid], radix: 16, uppercase: true)) is not valid UTF-8 here; line protocol is UTF-8 text")
         }
         var line = LineStorage()
         var lineStart = 0

@@ -3,15 +3,20 @@ extension LineScanner {
     /// point whose string value holds line breaks spans several lines.
     @inline(never)
     func failure(at offset: Int, _ message: String) -> LineProtocolError {
+        Self.error(at: offset, in: base, from: lineStart, lineNumber: lineNumber, message)
+    }
+
+    /// The error at byte `offset`, counting the line breaks from `lineStart` (which begins line
+    /// `lineNumber`) to give its line and column.
+    @inline(never)
+    static func error(
+        at offset: Int, in base: UnsafePointer<UInt8>, from lineStart: Int, lineNumber: Int, _ message: String
+    ) -> LineProtocolError {
         var line = lineNumber
         var start = lineStart
-        var index = lineStart
-        while index < offset {
-            if base[index] == UInt8(ascii: "\n") {
-                line += 1
-                start = index + 1
-            }
-            index += 1
+        for index in lineStart..<offset where base[index] == UInt8(ascii: "\n") {
+            line += 1
+            start = index + 1
         }
         return LineProtocolError(line: line, column: offset - start + 1, message: message)
     }
