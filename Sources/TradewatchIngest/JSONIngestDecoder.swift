@@ -141,8 +141,22 @@ public enum JSONIngestDecoder {
 
     /// `trades[1].price` for the coding path of that value.
     private static func path(_ codingPath: [any CodingKey]) -> String {
-        codingPath.reduce(into: "") { text, key in
-            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+        path(codingPath.map { key in key.intValue.map(PathStep.index) ?? .key(key.stringValue) })
+    }
+
+    /// One step into a JSON document: an array element or an object member.
+    enum PathStep {
+        case index(Int)
+        case key(String)
+    }
+
+    /// How refusals name a value: `trades[1].price`, `trades[0].labels`.
+    static func path(_ steps: some Sequence<PathStep>) -> String {
+        steps.reduce(into: "") { text, step in
+            switch step {
+            case .index(let index): text += "[\(index)]"
+            case .key(let key): text += (text.isEmpty ? "" : ".") + key
+            }
         }
     }
 }

@@ -71,8 +71,6 @@ enum JSONRepeatedKeys {
     }
 
     private static func path(_ frames: ArraySlice<Frame>) -> String {
-        frames.reduce(into: "") { text, frame in
-            if frame.isObject { text += (text.isEmpty ? "" : ".") + frame.key } else { text += "[\(frame.index)]" }
-        }
+        JSONIngestDecoder.path(frames.lazy.map { $0.isObject ? .key($0.key) : .index($0.index) })
     }
 }
