@@ -25,6 +25,8 @@ public final class AnalyticsStore: Sendable {
     public let archiveCatalog = ArchiveCatalog()
     /// Tasks waiting for the next commit to end.
     let commitWatch = CommitWatch()
+    /// Keeps the block-cache trim apart from the readers' and the upkeep connection's work.
+    let queryGate = QueryGate()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
@@ -121,7 +123,8 @@ public final class AnalyticsStore: Sendable {
     /// behind, or hold up, ingestion's commits. They must not write the tables ingestion writes.
     @discardableResult
     public func upkeep<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await upkeep.run(on: upkeepThread, body)
+        let gate = queryGate
+        return try await upkeep.run(on: upkeepThread) { connection in try gate.whileQuerying { try body(connection) } }
     }
 
     /// Runs `body` with a read connection of its own, waiting for one when all are busy.
@@ -132,8 +135,11 @@ public final class AnalyticsStore: Sendable {
     ) async throws -> T {
         // A connection is taken before its thread is asked for: with one thread per connection,
         // a read that holds a connection always finds a thread.
-        try await readers.withConnection { connection in
-            try await connection.run(on: readerThreads, timeout: timeout, body)
+        let gate = queryGate
+        return try await readers.withConnection { connection in
+            try await connection.run(on: readerThreads, timeout: timeout) { connection in
+                try gate.whileQuerying { try body(connection) }
+            }
         }
     }
 
@@ -152,7 +158,7 @@ public final class AnalyticsStore: Sendable {
             try connection.execute("CHECKPOINT")
             // The checkpoint is done whatever the trim does: DuckDB refuses a limit it cannot
             // reach (blocks pinned by a running query); the next checkpoint tries again.
-            try? self.trimBlockCache(connection)
+            _ = try? self.queryGate.ifIdle { try self.trimBlockCache(connection) }
             // The checkpoint freed the rows it wrote (held uncompressed until now) and the trim
             // the blocks it let go: give the pages back rather than keep them for reuse.
             Database.purgeFreedMemory()
@@ -167,9 +173,9 @@ public final class AnalyticsStore: Sendable {
     /// limit. So when the blocks held pass `blockCacheBytes`, the limit is lowered, for the
     /// moment of the eviction, to what DuckDB holds less the excess, and set back.
     /// DuckDB evicts blocks of the file before it spills anything else. Runs on the writer
-    /// connection, between commits; a query that needs memory in that moment takes it from the
-    /// blocks still held. Errors are DuckDB's (it refuses a limit it cannot reach); the limit is
-    /// set back whatever happens.
+    /// connection, between commits, and only while no query runs (``QueryGate``): a query
+    /// allocating in that moment would be refused. Errors are DuckDB's (it refuses a limit it
+    /// cannot reach); the limit is set back whatever happens.
     func trimBlockCache(_ connection: Connection) throws {
         guard let keep = configuration.blockCacheBytes else { return }
         let rows = try connection.query(

@@ -11,13 +11,18 @@ public final class ReadLease: @unchecked Sendable {
     private let threads: BlockingThreadPool
     private let pool: ConnectionPool
     private let statements: StatementCache
+    private let gate: QueryGate
     private var isReleased = false
 
-    init(connection: Connection, threads: BlockingThreadPool, pool: ConnectionPool, statements: StatementCache) {
+    init(
+        connection: Connection, threads: BlockingThreadPool, pool: ConnectionPool, statements: StatementCache,
+        gate: QueryGate
+    ) {
         self.connection = connection
         self.threads = threads
         self.pool = pool
         self.statements = statements
+        self.gate = gate
     }
 
     /// A prepared statement for `sql` on the leased connection, kept for the next query of the
@@ -33,7 +38,10 @@ public final class ReadLease: @unchecked Sendable {
     public func run<T: Sendable>(
         timeout: Duration? = nil, _ body: @escaping @Sendable (Connection) throws -> T
     ) async throws -> T {
-        try await connection.run(on: threads, timeout: timeout, body)
+        let gate = self.gate
+        return try await connection.run(on: threads, timeout: timeout) { connection in
+            try gate.whileQuerying { try body(connection) }
+        }
     }
 
     /// Asks the running statement to stop (it then throws an interrupted error).
@@ -52,6 +60,7 @@ public final class ReadLease: @unchecked Sendable {
 extension AnalyticsStore {
     /// Takes a read connection until the lease is released, waiting for one when all are busy.
     public func leaseReader() async -> ReadLease {
-        ReadLease(connection: await readers.acquire(), threads: readerThreads, pool: readers, statements: statements)
+        ReadLease(
+            connection: await readers.acquire(), threads: readerThreads, pool: readers, statements: statements, gate: queryGate)
     }
 }

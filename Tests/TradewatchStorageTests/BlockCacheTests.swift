@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import Synchronization
 import Testing
 import TradewatchTestSupport
 import TradewatchStorage
@@ -9,7 +10,7 @@ import TradewatchStorage
 @Suite struct BlockCacheTests {
     /// Opens a store with `cache`, writes 2M trades (tens of MiB once compressed) and checkpoints.
     private static func checkpointedStore(
-        in folder: TemporaryDirectory, cache: Int?
+        in folder: TemporaryDirectory, cache: Int?, whileReading: Bool = false
     ) async throws -> AnalyticsStore {
         let store = try AnalyticsStore(
             path: folder.path("analytics.duckdb"),
@@ -22,7 +23,21 @@ import TradewatchStorage
                 FROM range(2000000) t(i)
                 """)
         }
+        guard whileReading else {
+            try await store.checkpoint()
+            return store
+        }
+        // A read holds its connection (blocked in its body) across the checkpoint.
+        let reading = Mutex(false)
+        let release = DispatchSemaphore(value: 0)
+        async let held: Void = store.read { _ in
+            reading.withLock { $0 = true }
+            release.wait()
+        }
+        while !reading.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
         try await store.checkpoint()
+        release.signal()
+        try await held
         return store
     }
 
@@ -65,6 +80,19 @@ import TradewatchStorage
             try $0.query("SELECT count(DISTINCT price) > 1000000 FROM trades").rows()
         }
         #expect(big == [[.bool(true)]])
+    }
+
+    @Test func theTrimWaitsForAMomentWithoutQueries() async throws {
+        // The trim lowers DuckDB's memory limit for a moment; a query allocating then would be
+        // refused, so a checkpoint while a query runs leaves the blocks for the next one.
+        let folder = try TemporaryDirectory()
+        let store = try await Self.checkpointedStore(in: folder, cache: 2 << 20, whileReading: true)
+        defer { store.close() }
+        let held = try await Self.heldBlocks(store)
+        #expect(held > 8 << 20, "trimmed to \(held) bytes while a query ran")
+        try await store.checkpoint()
+        let kept = try await Self.heldBlocks(store)
+        #expect(kept <= (2 << 20) + (256 << 10), "\(kept) bytes of blocks held after a checkpoint without queries")
     }
 
     @Test func jemallocsFreedPagesCanBeGivenBack() {
